@@ -1,0 +1,2 @@
+Console.Error.WriteLine("reframe: no commands yet");
+return 2;
