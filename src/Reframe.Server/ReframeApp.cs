@@ -50,7 +50,12 @@ public static class ReframeApp
         services.AddHostedService<GenerationWorkers>();
         services.AddHostedService<QueueMaintenance>();
 
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // The same names as ServerJson, so the OpenAPI document shows the wire names.
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
+        });
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Reframe";
