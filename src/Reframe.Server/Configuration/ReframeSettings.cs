@@ -15,7 +15,7 @@ public sealed record ReframeSettings
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
     public int Workers { get; init; } = 1;
     public Uri? PublicBaseUrl { get; init; }
-    public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
+    public long MaxRequestBytes { get; init; } = 100L * 1024 * 1024;
     public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromMinutes(60);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TaskQueueOptions Queue { get; init; } = new();
@@ -36,7 +36,7 @@ public sealed record ReframeSettings
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Workers = Int(configuration, "REFRAME_WORKERS", 1, min: 0, max: 256),
             PublicBaseUrl = BaseUrl(configuration, "REFRAME_PUBLIC_BASE_URL"),
-            MaxRequestBytes = Long(configuration, "REFRAME_MAX_REQUEST_BYTES", 64L * 1024 * 1024, min: 1024),
+            MaxRequestBytes = Long(configuration, "REFRAME_MAX_REQUEST_BYTES", 100L * 1024 * 1024, min: 1024),
             TaskTimeout = TimeSpan.FromMinutes(Int(configuration, "REFRAME_TASK_TIMEOUT_MINUTES", 60, min: 1, max: 7 * 24 * 60)),
             PollInterval = TimeSpan.FromMilliseconds(Int(configuration, "REFRAME_POLL_MS", 1000, min: 10, max: 60_000)),
             Queue = new TaskQueueOptions
