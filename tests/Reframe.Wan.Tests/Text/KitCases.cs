@@ -27,6 +27,18 @@ internal static class KitCases
         }
     }
 
+    /// <summary>||actual - expected|| / ||expected|| in float64 (0 when both are zero).</summary>
+    public static double RelativeL2(TorchSharp.torch.Tensor actual, TorchSharp.torch.Tensor expected)
+    {
+        using var a = actual.detach().to(TorchSharp.torch.float64).cpu();
+        using var e = expected.detach().to(TorchSharp.torch.float64).cpu();
+        Assert.Equal(e.shape, a.shape);
+        double norm = e.norm().item<double>();
+        using var diff = a - e;
+        double error = diff.norm().item<double>();
+        return norm == 0 ? error : error / norm;
+    }
+
     public static string KitDirectory()
     {
         string? fromEnv = Environment.GetEnvironmentVariable("REFRAME_PARITY_DIR");
