@@ -43,7 +43,7 @@ public sealed class Umt5TextEncoder
     public IReadOnlyList<Tensor> Encode(TokenizedBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var device = Encoder.token_embedding.weight!.device;
+        var device = Encoder.token_embedding.weight.device;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var ids = tensor(batch.InputIds, [batch.Count, batch.MaxLength], int64, device);       // [B, L]
