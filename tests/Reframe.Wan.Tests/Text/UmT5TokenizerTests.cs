@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Text;
 
 namespace Reframe.Wan.Tests.Text;
@@ -6,7 +7,7 @@ namespace Reframe.Wan.Tests.Text;
 /// <summary>Behaviour of the tokenizer pieces on the kit's tiny umT5-style model (1000 pieces, nmt_nfkc).</summary>
 public class UmT5TokenizerTests
 {
-    private static string TinyModelFolder => Path.Combine(KitCases.KitDirectory(), "tokenizer", "tiny_umt5_v1000");
+    private static string TinyModelFolder => ParityKit.Path("tokenizer", "tiny_umt5_v1000");
 
     private static readonly Lazy<SentencePieceModel> TinyModel =
         new(() => SentencePieceModel.Load(Path.Combine(TinyModelFolder, "spiece.model")));

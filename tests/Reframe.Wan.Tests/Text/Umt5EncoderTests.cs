@@ -1,3 +1,4 @@
+using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -55,9 +56,9 @@ public class Umt5EncoderTests
         var paddedMask = tensor(new long[] { 1, 1, 1, 1, 0, 0, 0 }, [1, 7]);
         var alone = encoder.forward(ids, ones_like(ids));             // [1, 4, 16]
         var withPadding = encoder.forward(padded, paddedMask)[.., ..4]; // [1, 4, 16]
-        Assert.True(KitCases.RelativeL2(withPadding, alone) < 1e-6);
+        Assert.True(ParityKit.RelativeL2(withPadding, alone) < 1e-6);
         var unmasked = encoder.forward(padded, ones_like(padded))[.., ..4];
-        Assert.True(KitCases.RelativeL2(unmasked, alone) > 1e-3, "ignoring the mask must change the result");
+        Assert.True(ParityKit.RelativeL2(unmasked, alone) > 1e-3, "ignoring the mask must change the result");
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public class Umt5EncoderTests
         var x = tensor(new float[] { 1, 2, 3, 4 }, [1, 4]);
         double rms = Math.Sqrt((1 + 4 + 9 + 16) / 4.0 + 1e-6);
         var expected = tensor(new float[] { (float)(1 / rms), (float)(4 / rms), (float)(9 / rms), (float)(16 / rms) }, [1, 4]);
-        Assert.True(KitCases.RelativeL2(norm.forward(x), expected) < 1e-7);
+        Assert.True(ParityKit.RelativeL2(norm.forward(x), expected) < 1e-7);
     }
 
     [Fact]
