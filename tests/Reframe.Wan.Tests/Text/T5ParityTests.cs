@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Runtime;
 using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Text;
 using Xunit.Abstractions;
@@ -50,14 +51,18 @@ public class T5ParityTests(ITestOutputHelper output)
         }
 
         // The pipeline entry point: the case's prompts through the kit tokenizer and Umt5TextEncoder.
-        var tokenizer = UmT5Tokenizer.FromFolder(parityCase.PathOf(
-            parityCase.Json.GetProperty("tokenizer").GetProperty("folder").GetString()!));
+        string tokenizerFolder = parityCase.PathOf(
+            parityCase.Json.GetProperty("tokenizer").GetProperty("folder").GetString()!);
+        var tokenizer = UmT5Tokenizer.FromFolder(tokenizerFolder);
         var prompts = parityCase.Json.GetProperty("call").GetProperty("prompts").EnumerateArray()
             .Select(p => p.GetString()!).ToList();
         var batch = tokenizer.EncodeBatch(prompts, (int)length);
         Assert.Equal(ids.data<long>().ToArray(), batch.InputIds);
         Assert.Equal(mask.data<long>().ToArray(), batch.AttentionMask);
-        var embeds = new Umt5TextEncoder(tokenizer, encoder).Encode(prompts, (int)length);
+        var (config, weightsPath) = Weights(parityCase);
+        var textEncoder = Umt5TextEncoder.FromFiles(tokenizerFolder, weightsPath, config, WanRuntime.CpuFloat32);
+        using var loadedEncoder = textEncoder.Encoder;
+        var embeds = textEncoder.Encode(prompts, (int)length);
         Assert.Equal(prompts.Count, embeds.Count);
         for (int i = 0; i < embeds.Count; i++)
         {
@@ -68,13 +73,20 @@ public class T5ParityTests(ITestOutputHelper output)
 
     private static Umt5Encoder LoadEncoder(ParityCase parityCase)
     {
+        var (config, weightsPath) = Weights(parityCase);
+        var encoder = new Umt5Encoder(config);
+        StrictStateDictLoader.Load(encoder, weightsPath);
+        encoder.eval();
+        return encoder;
+    }
+
+    /// <summary>The case's encoder configuration and the checkpoint file it was loaded from.</summary>
+    private static (Umt5Config Config, string Path) Weights(ParityCase parityCase)
+    {
         var weights = parityCase.Json.GetProperty("weights");
         string folder = parityCase.PathOf(weights.GetProperty("folder").GetString()!);
         using var configJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
         var config = Umt5Config.FromJson(configJson.RootElement.GetProperty("additional_kwargs"));
-        var encoder = new Umt5Encoder(config);
-        StrictStateDictLoader.Load(encoder, Path.Combine(folder, weights.GetProperty("loaded_from").GetString()!));
-        encoder.eval();
-        return encoder;
+        return (config, Path.Combine(folder, weights.GetProperty("loaded_from").GetString()!));
     }
 }

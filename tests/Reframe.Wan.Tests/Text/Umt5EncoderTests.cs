@@ -83,4 +83,18 @@ public class Umt5EncoderTests
         var error = Assert.Throws<InvalidDataException>(() => Umt5Config.FromJson(json.RootElement));
         Assert.Contains("extra", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FromFiles_NamesTheMismatchedKeys_WhenConfigDoesNotFitTheCheckpoint()
+    {
+        string folder = ParityKit.Path("t5", "weights_tiny_a");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
+        var config = Umt5Config.FromJson(json.RootElement.GetProperty("additional_kwargs"));
+        var error = Assert.Throws<Reframe.Wan.Checkpoints.CheckpointMismatchException>(() => Umt5TextEncoder.FromFiles(
+            ParityKit.Path("tokenizer", "tiny_umt5_v1000"), Path.Combine(folder, "t5_encoder.safetensors"),
+            config with { NumLayers = config.NumLayers - 1, DimFfn = config.DimFfn * 2 },
+            Reframe.Wan.Runtime.WanRuntime.CpuFloat32));
+        Assert.Contains($"blocks.{config.NumLayers - 1}.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ffn.fc1.weight", error.Message, StringComparison.Ordinal);
+    }
 }
