@@ -46,7 +46,7 @@ public static class ReframeApp
         services.TryAddSingleton<RunningTasks>();
         services.TryAddSingleton<TaskExecutor>();
         services.TryAddSingleton<ApiKeyFilter>();
-        ReframeEngineRegistration.AddDefaults(services, settings);
+        ReframeEngineRegistration.AddDefaults(services, builder.Configuration);
         services.AddHostedService<GenerationWorkers>();
         services.AddHostedService<QueueMaintenance>();
 

@@ -129,10 +129,10 @@ public sealed class EndToEndTests
     public async Task TwoHundredConcurrentSubmissions_AllCompleteExactlyOnce()
     {
         const int count = 200;
-        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?> { ["REFRAME_WORKERS"] = "2" });
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?> { ["REFRAME_WORKERS"] = "3" });
         using var client = server.Client();
         var clip = await Tools.DataUriAsync(await Tools.ClipAsync(32, 32, 5, 8));
-        var body = new { model = ApiClient.Model, video_url = clip, aspect_ratio = "1:1", video_write_mode = "fast", video_quality = "low" };
+        var body = new { model = ApiClient.Model, video_url = clip, aspect_ratio = "1:1", trim_borders = false, video_write_mode = "fast", video_quality = "low" };
         var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => client.SubmitAsync(body))));
         Assert.Equal(count, ids.Distinct().Count());
 
