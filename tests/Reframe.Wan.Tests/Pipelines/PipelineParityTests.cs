@@ -15,28 +15,28 @@ namespace Reframe.Wan.Tests.Pipelines;
 [Trait("Category", "Parity")]
 public class PipelineParityTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Cases => InterimParityKit.Cases("pipeline");
+    public static TheoryData<string> Cases => CaseFiles.Cases("pipeline");
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void VaceConditioning_MaskParts_MatchReference(string caseName)
     {
         using var scope = NewDisposeScope();
-        var directory = InterimParityKit.CaseDirectory("pipeline", caseName);
-        var caseJson = InterimParityKit.ReadCaseJson(directory);
-        var inputs = InterimParityKit.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
-        var intermediates = InterimParityKit.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
+        var directory = CaseFiles.CaseDirectory("pipeline", caseName);
+        var caseJson = CaseFiles.ReadCaseJson(directory);
+        var inputs = CaseFiles.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
+        var intermediates = CaseFiles.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
 
         var maskCondition = VaceConditioning.MaskCondition(inputs["mask_video"]);
         var inputVideo = VaceConditioning.InputVideo(inputs["video"], maskCondition);
         var maskLatents = VaceConditioning.MaskLatents(maskCondition[0], (int)intermediates["mask_latents"].shape[1]);
 
-        InterimParityKit.AssertClose(output, "mask_condition", maskCondition, intermediates["mask_condition"], 0);
-        InterimParityKit.AssertClose(output, "input_video", inputVideo, intermediates["input_video"], 1e-7);
-        InterimParityKit.AssertClose(output, "mask_latents", maskLatents, intermediates["mask_latents"], 0);
+        CaseFiles.AssertClose(output, "mask_condition", maskCondition, intermediates["mask_condition"], 0);
+        CaseFiles.AssertClose(output, "input_video", inputVideo, intermediates["input_video"], 1e-7);
+        CaseFiles.AssertClose(output, "mask_latents", maskLatents, intermediates["mask_latents"], 0);
         // The saved context's last 64 channels are exactly these mask latents.
-        InterimParityKit.AssertClose(output, "vace_context[32:]", maskLatents, intermediates["vace_context"].narrow(0, 32, 64),
-            InterimParityKit.Tolerance(caseJson, "vace_context", 1e-5));
+        CaseFiles.AssertClose(output, "vace_context[32:]", maskLatents, intermediates["vace_context"].narrow(0, 32, 64),
+            CaseFiles.Tolerance(caseJson, "vace_context", 1e-5));
     }
 
     [Theory]
@@ -44,11 +44,11 @@ public class PipelineParityTests(ITestOutputHelper output)
     public void Denoise_ReproducesReferenceLoop_FromSavedVaceContext(string caseName)
     {
         using var scope = NewDisposeScope();
-        var directory = InterimParityKit.CaseDirectory("pipeline", caseName);
-        var caseJson = InterimParityKit.ReadCaseJson(directory);
-        var inputs = InterimParityKit.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
-        var outputs = InterimParityKit.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
-        var intermediates = InterimParityKit.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
+        var directory = CaseFiles.CaseDirectory("pipeline", caseName);
+        var caseJson = CaseFiles.ReadCaseJson(directory);
+        var inputs = CaseFiles.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
+        var outputs = CaseFiles.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
+        var intermediates = CaseFiles.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
         var experts = caseJson.GetProperty("experts");
         using var high = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("high_noise_model").GetProperty("folder").GetString()!));
         using var low = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("low_noise_model").GetProperty("folder").GetString()!));
@@ -76,19 +76,19 @@ public class PipelineParityTests(ITestOutputHelper output)
             {
                 var (savedName, _) = stepNames[name];
                 var reference = (intermediates.TryGetValue(savedName, out var i) ? i : outputs[savedName])[step];
-                double error = InterimParityKit.RelativeL2(actual.squeeze(0), reference);
+                double error = CaseFiles.RelativeL2(actual.squeeze(0), reference);
                 worst[name] = Math.Max(worst.GetValueOrDefault(name), error);
             });
 
         Assert.Equal(expectedExperts, usedExperts);
         foreach (var (name, (savedName, fallback)) in stepNames)
         {
-            double tolerance = InterimParityKit.Tolerance(caseJson, savedName, fallback);
+            double tolerance = CaseFiles.Tolerance(caseJson, savedName, fallback);
             output.WriteLine($"{savedName}: worst per-step rel-L2 {worst[name]:E2} (limit {tolerance:E0})");
             Assert.True(worst[name] <= tolerance, $"{savedName}: {worst[name]:E3}");
         }
 
-        InterimParityKit.AssertClose(output, "final_latents", final, outputs["final_latents"], InterimParityKit.Tolerance(caseJson, "final_latents", 2e-4));
+        CaseFiles.AssertClose(output, "final_latents", final, outputs["final_latents"], CaseFiles.Tolerance(caseJson, "final_latents", 2e-4));
     }
 
     private static ReframeSettings Settings(JsonElement caseJson)

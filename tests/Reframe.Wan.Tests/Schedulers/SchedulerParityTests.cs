@@ -13,19 +13,19 @@ namespace Reframe.Wan.Tests.Schedulers;
 [Trait("Category", "Parity")]
 public class SchedulerParityTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Cases => InterimParityKit.Cases("scheduler");
+    public static TheoryData<string> Cases => CaseFiles.Cases("scheduler");
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Step_ReproducesReferenceTrajectory_ForEveryKitCase(string caseName)
     {
         using var scope = NewDisposeScope();
-        var directory = InterimParityKit.CaseDirectory("scheduler", caseName);
-        var caseJson = InterimParityKit.ReadCaseJson(directory);
-        var inputs = InterimParityKit.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
-        var outputs = InterimParityKit.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
+        var directory = CaseFiles.CaseDirectory("scheduler", caseName);
+        var caseJson = CaseFiles.ReadCaseJson(directory);
+        var inputs = CaseFiles.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
+        var outputs = CaseFiles.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
         var intermediatesPath = Path.Combine(directory, "intermediates.safetensors");
-        var intermediates = File.Exists(intermediatesPath) ? InterimParityKit.LoadTensors(intermediatesPath) : [];
+        var intermediates = File.Exists(intermediatesPath) ? CaseFiles.LoadTensors(intermediatesPath) : [];
 
         using var scheduler = Build(caseJson);
         output.WriteLine($"{caseName}: {scheduler.Name}, {scheduler.Timesteps.Count} steps");
@@ -40,20 +40,20 @@ public class SchedulerParityTests(ITestOutputHelper output)
         else
         {
             using var actualT = tensor(scheduler.Timesteps.ToArray());
-            InterimParityKit.AssertClose(output, "timesteps", actualT, outputs["timesteps"], InterimParityKit.Tolerance(caseJson, "timesteps", 1e-6));
+            CaseFiles.AssertClose(output, "timesteps", actualT, outputs["timesteps"], CaseFiles.Tolerance(caseJson, "timesteps", 1e-6));
         }
 
         using var actualSigmas = tensor(scheduler.Sigmas.ToArray());
-        InterimParityKit.AssertClose(output, "sigmas", actualSigmas, outputs["sigmas"], InterimParityKit.Tolerance(caseJson, "sigmas", 1e-6));
+        CaseFiles.AssertClose(output, "sigmas", actualSigmas, outputs["sigmas"], CaseFiles.Tolerance(caseJson, "sigmas", 1e-6));
 
         var modelOutputs = inputs["model_outputs"];
         var sample = inputs["sample0"];
-        double trajectoryTolerance = InterimParityKit.Tolerance(caseJson, "samples", 1e-5);
+        double trajectoryTolerance = CaseFiles.Tolerance(caseJson, "samples", 1e-5);
         double worst = 0;
         for (int i = 0; i < scheduler.Timesteps.Count; i++)
         {
             sample = scheduler.Step(modelOutputs[i], sample);
-            worst = Math.Max(worst, InterimParityKit.RelativeL2(sample, outputs["samples"][i]));
+            worst = Math.Max(worst, CaseFiles.RelativeL2(sample, outputs["samples"][i]));
             CheckIntermediates(scheduler, intermediates, caseJson, i);
         }
 
@@ -82,14 +82,14 @@ public class SchedulerParityTests(ITestOutputHelper output)
         };
         if (x0 is not null && intermediates.TryGetValue("x0_pred", out var expectedX0))
         {
-            double error = InterimParityKit.RelativeL2(x0, expectedX0[step]);
-            Assert.True(error <= InterimParityKit.Tolerance(caseJson, "x0_pred", 1e-5), $"x0_pred step {step}: {error:E3}");
+            double error = CaseFiles.RelativeL2(x0, expectedX0[step]);
+            Assert.True(error <= CaseFiles.Tolerance(caseJson, "x0_pred", 1e-5), $"x0_pred step {step}: {error:E3}");
         }
 
         if (scheduler is FlowUniPcScheduler uni && intermediates.TryGetValue("corrected_sample", out var expectedCorrected))
         {
-            double error = InterimParityKit.RelativeL2(uni.LastCorrectedSample!, expectedCorrected[step]);
-            Assert.True(error <= InterimParityKit.Tolerance(caseJson, "corrected_sample", 1e-5), $"corrected_sample step {step}: {error:E3}");
+            double error = CaseFiles.RelativeL2(uni.LastCorrectedSample!, expectedCorrected[step]);
+            Assert.True(error <= CaseFiles.Tolerance(caseJson, "corrected_sample", 1e-5), $"corrected_sample step {step}: {error:E3}");
         }
     }
 

@@ -15,7 +15,7 @@ public class TransformerManifestTests
     [Fact]
     public void VaceWanTransformer_StateDict_MatchesRealCheckpointManifest_AtFullSize()
     {
-        var manifestPath = Path.Combine(InterimParityKit.KitDirectory, "manifests", "wan22_vace_fun_a14b_transformer.json");
+        var manifestPath = Path.Combine(CaseFiles.KitDirectory, "manifests", "wan22_vace_fun_a14b_transformer.json");
         using var stream = File.OpenRead(manifestPath);
         using var manifest = JsonDocument.Parse(stream);
         var root = manifest.RootElement;

@@ -13,21 +13,21 @@ namespace Reframe.Wan.Tests.Transformer;
 [Trait("Category", "Parity")]
 public class TransformerParityTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Cases => InterimParityKit.Cases("transformer");
+    public static TheoryData<string> Cases => CaseFiles.Cases("transformer");
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Forward_MatchesReference_WithIntermediates(string caseName)
     {
         using var scope = NewDisposeScope();
-        var directory = InterimParityKit.CaseDirectory("transformer", caseName);
-        var caseJson = InterimParityKit.ReadCaseJson(directory);
+        var directory = CaseFiles.CaseDirectory("transformer", caseName);
+        var caseJson = CaseFiles.ReadCaseJson(directory);
         var weightsFolder = Path.GetFullPath(Path.Combine(directory, caseJson.GetProperty("weights").GetProperty("folder").GetString()!));
         using var model = LoadModel(weightsFolder);
 
-        var inputs = InterimParityKit.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
-        var expected = InterimParityKit.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
-        var intermediates = InterimParityKit.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
+        var inputs = CaseFiles.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
+        var expected = CaseFiles.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
+        var intermediates = CaseFiles.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
         var call = caseJson.GetProperty("call");
         int batch = (int)inputs["x"].shape[0];
         var contexts = Enumerable.Range(0, batch).Select(i => inputs[$"context_{i}"]).ToArray();
@@ -37,7 +37,7 @@ public class TransformerParityTests(ITestOutputHelper output)
         var outTensor = model.Forward(inputs["x"], inputs["t"], inputs["vace_context"], contexts, scale,
             (name, t) => probed[name] = t.detach().clone().MoveToOuterDisposeScope()); // probes run in Forward's scope
 
-        double simple = InterimParityKit.Tolerance(caseJson, "default_intermediate", 1e-5);
+        double simple = CaseFiles.Tolerance(caseJson, "default_intermediate", 1e-5);
         Check("out", outTensor, expected["out"], caseJson, 1e-4);
         foreach (var name in new[] { "patch_embedding_out", "vace_patch_embedding_out", "time_sinusoid", "time_embedding_e", "time_projection_e0", "context_embedding" })
         {
@@ -58,15 +58,9 @@ public class TransformerParityTests(ITestOutputHelper output)
 
     internal static VaceWanTransformer LoadModel(string weightsFolder)
     {
-        var config = WanTransformerConfig.Load(Path.Combine(weightsFolder, "config.json"));
-        var model = new VaceWanTransformer(config, dtype: ScalarType.Float32);
-        using var scope = NewDisposeScope();
-        var weights = InterimParityKit.LoadTensors(Path.Combine(weightsFolder, "diffusion_pytorch_model.safetensors"));
-        InterimStateDictLoader.LoadStrict(model, weights);
-        model.eval();
-        return model;
+        return ExpertCheckpoint.Load(weightsFolder, CPU, ScalarType.Float32);
     }
 
     private void Check(string name, Tensor actual, Tensor reference, JsonElement caseJson, double fallback) =>
-        InterimParityKit.AssertClose(output, name, actual, reference, InterimParityKit.Tolerance(caseJson, name, fallback));
+        CaseFiles.AssertClose(output, name, actual, reference, CaseFiles.Tolerance(caseJson, name, fallback));
 }

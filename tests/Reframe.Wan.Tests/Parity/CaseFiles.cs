@@ -1,44 +1,18 @@
 using System.Text.Json;
-using TorchSharp;
+using Reframe.Wan.Checkpoints;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Reframe.Wan.Tests.Parity;
 
 /// <summary>
-/// Minimal access to the parity kit for the transformer, scheduler and pipeline tests: kit directory
-/// (<c>REFRAME_PARITY_DIR</c> or <c>../shared/parity</c> beside the repository), case discovery, case.json,
-/// tensors by name and the relative-L2 check. Reads safetensors through TorchSharp.PyBridge, test side only.
+/// Whole-file access to a case for the transformer, scheduler and pipeline tests, on top of <see cref="ParityKit"/>:
+/// case folders by name, case.json, every tensor of a file by name (read with the src safetensors reader), and a
+/// tolerance lookup by tensor name.
 /// </summary>
-public static class InterimParityKit
+public static class CaseFiles
 {
-    public static string KitDirectory
-    {
-        get
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable("REFRAME_PARITY_DIR");
-            if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            {
-                return Path.GetFullPath(fromEnvironment);
-            }
-
-            return Path.Combine(RepositoryRoot, "..", "shared", "parity");
-        }
-    }
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Reframe.slnx")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("Reframe.slnx not found above the test output.");
-        }
-    }
+    public static string KitDirectory => ParityKit.Directory;
 
     /// <summary>Every case folder (one holding case.json) under a kit sub-folder, as xunit theory rows.</summary>
     public static TheoryData<string> Cases(string subFolder)
@@ -71,8 +45,11 @@ public static class InterimParityKit
     }
 
     /// <summary>All tensors of one safetensors file; the caller disposes them (or lets its scope do it).</summary>
-    public static Dictionary<string, Tensor> LoadTensors(string path) =>
-        TorchSharp.PyBridge.Safetensors.LoadStateDict(path);
+    public static Dictionary<string, Tensor> LoadTensors(string path)
+    {
+        using var file = SafetensorsFile.Open(path);
+        return file.Tensors.Keys.ToDictionary(name => name, name => file.ReadTensor(name, ScalarType.Float32));
+    }
 
     /// <summary><c>||a - b|| / ||b||</c> in float64 over the whole tensor.</summary>
     public static double RelativeL2(Tensor actual, Tensor expected)
