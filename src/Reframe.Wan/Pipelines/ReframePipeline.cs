@@ -97,8 +97,8 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
     {
         using var noGrad = no_grad();
         using var scheduler = FlowSchedulers.Create(settings.Sampler, settings.Steps, settings.Shift);
-        var context = vaceContext.unsqueeze(0);                                        // [1, 96, f, h, w]
-        var current = latents.to_type(ScalarType.Float32).alias();
+        using var context = vaceContext.unsqueeze(0);                                  // [1, 96, f, h, w]
+        var current = latents.dtype == ScalarType.Float32 ? latents.alias() : latents.to_type(ScalarType.Float32); // [1, 16, f, h, w], disposed as the loop advances
         var timesteps = scheduler.Timesteps;
 
         for (int step = 0; step < timesteps.Count; step++)
