@@ -19,13 +19,34 @@ public sealed class SentencePieceNormalizer
     private readonly PrecompiledCharsMap _charsMap;
     private readonly SentencePieceNormalizerSpec _spec;
     private readonly bool _treatWhitespaceAsSuffix;
+    private readonly byte[][] _userDefinedSymbols;
 
-    public SentencePieceNormalizer(SentencePieceNormalizerSpec spec, bool treatWhitespaceAsSuffix = false)
+    /// <param name="spec">the model's normaliser spec</param>
+    /// <param name="treatWhitespaceAsSuffix">the trainer flag: the dummy <c>▁</c> goes at the end instead</param>
+    /// <param name="userDefinedSymbols">user-defined pieces: matched before the charsmap and left unnormalised</param>
+    public SentencePieceNormalizer(SentencePieceNormalizerSpec spec, bool treatWhitespaceAsSuffix = false,
+        IEnumerable<string>? userDefinedSymbols = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         _spec = spec;
         _treatWhitespaceAsSuffix = treatWhitespaceAsSuffix;
         _charsMap = new PrecompiledCharsMap(spec.PrecompiledCharsMap);
+        _userDefinedSymbols = (userDefinedSymbols ?? []).Where(s => s.Length > 0)
+            .Select(Encoding.UTF8.GetBytes).ToArray();
+    }
+
+    /// <summary><c>NormalizePrefix</c>: the longest user-defined symbol if one starts the input, else the charsmap.</summary>
+    private (ReadOnlyMemory<byte> Replacement, int Consumed, bool FromInput) NormalizePrefix(ReadOnlySpan<byte> input)
+    {
+        int longest = 0;
+        foreach (var symbol in _userDefinedSymbols)
+        {
+            if (symbol.Length > longest && input.StartsWith(symbol))
+            {
+                longest = symbol.Length;
+            }
+        }
+        return longest > 0 ? (ReadOnlyMemory<byte>.Empty, longest, true) : _charsMap.NormalizePrefix(input);
     }
 
     public string Normalize(string text)
@@ -40,7 +61,7 @@ public sealed class SentencePieceNormalizer
         {
             while (!input.IsEmpty)
             {
-                var (replacement, consumed, fromInput) = _charsMap.NormalizePrefix(input);
+                var (replacement, consumed, fromInput) = NormalizePrefix(input);
                 var piece = fromInput ? input[..consumed] : replacement.Span;
                 if (!(piece.Length == 1 && piece[0] == (byte)' '))
                 {
@@ -64,7 +85,7 @@ public sealed class SentencePieceNormalizer
         bool previousIsSpace = _spec.RemoveExtraWhitespaces;
         while (!input.IsEmpty)
         {
-            var (replacement, consumed, fromInput) = _charsMap.NormalizePrefix(input);
+            var (replacement, consumed, fromInput) = NormalizePrefix(input);
             var piece = fromInput ? input[..consumed] : replacement.Span;
             while (previousIsSpace && !piece.IsEmpty && piece[0] == (byte)' ')
             {

@@ -19,14 +19,15 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public Linear v;
     public Linear o;
 
-    public T5Attention(int dim, int dimAttn, int numHeads) : base(nameof(T5Attention))
+    public T5Attention(int dim, int dimAttn, int numHeads, Device? device = null, ScalarType? dtype = null)
+        : base(nameof(T5Attention))
     {
         _numHeads = numHeads;
         _headDim = dimAttn / numHeads;
-        q = nn.Linear(dim, dimAttn, hasBias: false);
-        k = nn.Linear(dim, dimAttn, hasBias: false);
-        v = nn.Linear(dim, dimAttn, hasBias: false);
-        o = nn.Linear(dimAttn, dim, hasBias: false);
+        q = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
+        k = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
+        v = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
+        o = nn.Linear(dimAttn, dim, hasBias: false, device, dtype);
         RegisterComponents();
     }
 

@@ -12,11 +12,11 @@ public sealed class T5FeedForward : nn.Module<Tensor, Tensor>
     public Linear fc1;
     public Linear fc2;
 
-    public T5FeedForward(int dim, int dimFfn) : base(nameof(T5FeedForward))
+    public T5FeedForward(int dim, int dimFfn, Device? device = null, ScalarType? dtype = null) : base(nameof(T5FeedForward))
     {
-        gate = nn.Sequential(("0", nn.Linear(dim, dimFfn, hasBias: false)), ("1", new T5Gelu()));
-        fc1 = nn.Linear(dim, dimFfn, hasBias: false);
-        fc2 = nn.Linear(dimFfn, dim, hasBias: false);
+        gate = nn.Sequential(("0", nn.Linear(dim, dimFfn, hasBias: false, device, dtype)), ("1", new T5Gelu()));
+        fc1 = nn.Linear(dim, dimFfn, hasBias: false, device, dtype);
+        fc2 = nn.Linear(dimFfn, dim, hasBias: false, device, dtype);
         RegisterComponents();
     }
 

@@ -15,10 +15,11 @@ public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
 
     public Parameter weight;
 
-    public T5LayerNorm(int dim, double eps = Umt5Config.NormEps) : base(nameof(T5LayerNorm))
+    public T5LayerNorm(int dim, double eps = Umt5Config.NormEps, Device? device = null, ScalarType? dtype = null)
+        : base(nameof(T5LayerNorm))
     {
         _eps = eps;
-        weight = nn.Parameter(ones(dim));
+        weight = nn.Parameter(ones(dim, dtype ?? float32, device));
         RegisterComponents();
     }
 

@@ -1,5 +1,5 @@
 using TorchSharp;
-using TorchSharp.Modules;
+using Reframe.Wan.Modules;
 using static TorchSharp.torch;
 
 namespace Reframe.Wan.Text;
@@ -13,14 +13,15 @@ public sealed class T5RelativeEmbedding : nn.Module<long, long, Tensor>
     private readonly int _numBuckets;
     private readonly int _maxDistance;
 
-    public Embedding embedding;
+    public LookupEmbedding embedding;
 
-    public T5RelativeEmbedding(int numBuckets, int numHeads, int maxDistance = Umt5Config.MaxDistance)
+    public T5RelativeEmbedding(int numBuckets, int numHeads, int maxDistance = Umt5Config.MaxDistance,
+        Device? device = null, ScalarType? dtype = null)
         : base(nameof(T5RelativeEmbedding))
     {
         _numBuckets = numBuckets;
         _maxDistance = maxDistance;
-        embedding = nn.Embedding(numBuckets, numHeads);
+        embedding = new LookupEmbedding(numBuckets, numHeads, device, dtype);
         RegisterComponents();
     }
 
@@ -28,7 +29,7 @@ public sealed class T5RelativeEmbedding : nn.Module<long, long, Tensor>
     public override Tensor forward(long queryLength, long keyLength)
     {
         using var scope = NewDisposeScope();
-        var buckets = Buckets(queryLength, keyLength, embedding.weight!.device);    // [Lq, Lk]
+        var buckets = Buckets(queryLength, keyLength, embedding.weight.device);    // [Lq, Lk]
         var bias = embedding.forward(buckets);                                        // [Lq, Lk, H]
         return bias.permute(2, 0, 1).unsqueeze(0).contiguous().MoveToOuterDisposeScope(); // [1, H, Lq, Lk]
     }

@@ -15,14 +15,16 @@ public sealed class T5SelfAttentionBlock : nn.Module<Tensor, Tensor, Tensor?, Te
     public T5FeedForward ffn;
     public T5RelativeEmbedding? pos_embedding;
 
-    public T5SelfAttentionBlock(Umt5Config config) : base("T5SelfAttention")
+    public T5SelfAttentionBlock(Umt5Config config, Device? device = null, ScalarType? dtype = null) : base("T5SelfAttention")
     {
         ArgumentNullException.ThrowIfNull(config);
-        norm1 = new T5LayerNorm(config.Dim);
-        attn = new T5Attention(config.Dim, config.DimAttn, config.NumHeads);
-        norm2 = new T5LayerNorm(config.Dim);
-        ffn = new T5FeedForward(config.Dim, config.DimFfn);
-        pos_embedding = config.SharedPos ? null : new T5RelativeEmbedding(config.NumBuckets, config.NumHeads);
+        norm1 = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
+        attn = new T5Attention(config.Dim, config.DimAttn, config.NumHeads, device, dtype);
+        norm2 = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
+        ffn = new T5FeedForward(config.Dim, config.DimFfn, device, dtype);
+        pos_embedding = config.SharedPos
+            ? null
+            : new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, device: device, dtype: dtype);
         RegisterComponents();
     }
 

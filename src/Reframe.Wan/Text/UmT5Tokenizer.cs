@@ -30,7 +30,8 @@ public sealed class UmT5Tokenizer
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         ByteFallback = byteFallback;
-        _normalizer = new SentencePieceNormalizer(model.Normalizer, model.TreatWhitespaceAsSuffix);
+        _normalizer = new SentencePieceNormalizer(model.Normalizer, model.TreatWhitespaceAsSuffix,
+            model.Pieces.Where(p => p.Type == SentencePieceType.UserDefined).Select(p => p.Piece));
         _segmenter = new UnigramSegmenter(model);
         EosId = RequireId(model.EosId, "eos");
         PadId = RequireId(model.PadId, "pad");

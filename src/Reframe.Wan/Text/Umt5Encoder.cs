@@ -1,4 +1,5 @@
 using TorchSharp;
+using Reframe.Wan.Modules;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,20 +14,25 @@ namespace Reframe.Wan.Text;
 /// </summary>
 public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
 {
-    public Embedding token_embedding;
+    public LookupEmbedding token_embedding;
     public T5RelativeEmbedding? pos_embedding;
     public ModuleList<T5SelfAttentionBlock> blocks;
     public T5LayerNorm norm;
 
-    public Umt5Encoder(Umt5Config config) : base("T5Encoder")
+    /// <param name="config">hyper-parameters</param>
+    /// <param name="device">where to allocate the parameters (the meta device allocates nothing: shapes only)</param>
+    /// <param name="dtype">parameter dtype (float32 by default; bf16 for the real weights on GPU)</param>
+    public Umt5Encoder(Umt5Config config, Device? device = null, ScalarType? dtype = null) : base("T5Encoder")
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
-        token_embedding = nn.Embedding(config.Vocab, config.Dim);
-        pos_embedding = config.SharedPos ? new T5RelativeEmbedding(config.NumBuckets, config.NumHeads) : null;
-        blocks = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(_ => new T5SelfAttentionBlock(config)).ToArray());
-        norm = new T5LayerNorm(config.Dim);
+        token_embedding = new LookupEmbedding(config.Vocab, config.Dim, device, dtype);
+        pos_embedding = config.SharedPos
+            ? new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, device: device, dtype: dtype)
+            : null;
+        blocks = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(_ => new T5SelfAttentionBlock(config, device, dtype)).ToArray());
+        norm = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
         RegisterComponents();
     }
 

@@ -1,3 +1,5 @@
+using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,6 +24,35 @@ public sealed class Umt5TextEncoder
 
     public UmT5Tokenizer Tokenizer { get; }
 
+    /// <summary>
+    /// Loads the tokenizer (<c>google/umt5-xxl/</c>) and the UMT5-XXL encoder
+    /// (<c>models_t5_umt5-xxl-enc-bf16.pth</c>, strict: every key and shape must match) from a model folder,
+    /// building the encoder directly in the runtime's dtype on its device.
+    /// </summary>
+    public static Umt5TextEncoder FromModelFolder(string modelFolder, WanRuntime runtime) =>
+        FromFiles(Umt5ModelFiles.TokenizerPath(modelFolder), Umt5ModelFiles.EncoderPath(modelFolder),
+            Umt5Config.UmT5Xxl, runtime);
+
+    /// <summary>The same from explicit paths and configuration (e.g. a tiny test model).</summary>
+    public static Umt5TextEncoder FromFiles(string tokenizerFolder, string encoderCheckpoint, Umt5Config config,
+        WanRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var tokenizer = UmT5Tokenizer.FromFolder(tokenizerFolder);
+        var encoder = new Umt5Encoder(config, runtime.Device, runtime.DType);
+        try
+        {
+            StrictStateDictLoader.Load(encoder, encoderCheckpoint);
+            encoder.eval();
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+        return new Umt5TextEncoder(tokenizer, encoder);
+    }
+
     public Umt5Encoder Encoder { get; }
 
     /// <summary>
@@ -43,7 +74,7 @@ public sealed class Umt5TextEncoder
     public IReadOnlyList<Tensor> Encode(TokenizedBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var device = Encoder.token_embedding.weight!.device;
+        var device = Encoder.token_embedding.weight.device;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var ids = tensor(batch.InputIds, [batch.Count, batch.MaxLength], int64, device);       // [B, L]
