@@ -1,2 +1,7 @@
-Console.Error.WriteLine("reframe: no commands yet");
-return 2;
+using System.CommandLine;
+using Reframe.Cli;
+using Reframe.Cli.Commands;
+
+var root = new RootCommand("Reframe: put a video on a new canvas and outpaint the new area.");
+UxCommands.AddTo(root);
+return await CliRunner.RunAsync(root, args);
