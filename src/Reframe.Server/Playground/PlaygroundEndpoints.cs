@@ -25,8 +25,8 @@ public static class PlaygroundEndpoints
 
     public static IEndpointRouteBuilder MapPlayground(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/", () => Results.Redirect("/playground/")).ExcludeFromDescription();
-        endpoints.MapGet("/playground", () => Results.Redirect("/playground/")).ExcludeFromDescription();
+        endpoints.MapGet("/", () => TypedResults.Redirect("/playground/")).ExcludeFromDescription();
+        endpoints.MapGet("/playground", () => TypedResults.Redirect("/playground/")).ExcludeFromDescription();
         endpoints.MapGet("/playground/{file?}", (string? file, HttpContext context) => Serve(file ?? "index.html", context))
             .ExcludeFromDescription();
         return endpoints;
@@ -36,19 +36,19 @@ public static class PlaygroundEndpoints
     {
         if (!ContentTypes.TryGetValue(file, out var contentType))
         {
-            return Results.NotFound();
+            return TypedResults.NotFound();
         }
         var stream = typeof(PlaygroundEndpoints).Assembly.GetManifestResourceStream(ResourcePrefix + file);
         if (stream is null)
         {
-            return Results.NotFound();
+            return TypedResults.NotFound();
         }
         var headers = context.Response.Headers;
         headers.CacheControl = "no-cache";
         headers.XContentTypeOptions = "nosniff";
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers["Referrer-Policy"] = "no-referrer";
-        return Results.Stream(stream, contentType);
+        return TypedResults.Stream(stream, contentType);
     }
 
 }
