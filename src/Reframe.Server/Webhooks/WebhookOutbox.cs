@@ -148,7 +148,7 @@ public sealed class WebhookOutbox : IDisposable
         WriteAsync<IReadOnlyList<WebhookDelivery>>(command =>
         {
             command.CommandText = $"""
-                SELECT delivery_id, task_id, owner_id, url, public_base_url, state, body, attempts, last_error
+                SELECT delivery_id, task_id, owner_id, url, public_base_url, state, body, attempts, last_error, created_at
                 FROM webhook_deliveries WHERE {where} ORDER BY created_at LIMIT 256
                 """;
             foreach (var (name, value) in parameters)
@@ -162,7 +162,7 @@ public sealed class WebhookOutbox : IDisposable
                 rows.Add(new WebhookDelivery(
                     reader.GetString(0), Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                     (WebhookDeliveryState)reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
+                    reader.IsDBNull(8) ? null : reader.GetString(8), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9))));
             }
             return rows;
         }, cancellationToken);
@@ -204,4 +204,5 @@ public sealed record WebhookDelivery(
     WebhookDeliveryState State,
     string? Body,
     int Attempts,
-    string? LastError);
+    string? LastError,
+    DateTimeOffset CreatedAt);
