@@ -1,3 +1,4 @@
+using Reframe.Cli.Commands;
 using System.CommandLine;
 using Reframe.Cli.Keys;
 
@@ -38,7 +39,7 @@ public static class CliRunner
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("reframe: interrupted");
-            return ExitCodes.Interrupted;
+            return ExitCodes.Cancelled;
         }
     }
 }

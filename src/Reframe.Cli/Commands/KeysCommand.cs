@@ -40,7 +40,7 @@ public static class KeysCommand
             var key = KeysFile.Create(path, parse.GetValue(label)!);
             Console.Out.WriteLine(key);
             Console.Error.WriteLine($"Added to {path}. It is shown only now; restart the service to accept it.");
-            return ExitCodes.Ok;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -55,13 +55,13 @@ public static class KeysCommand
             if (entries.Count == 0)
             {
                 Console.Error.WriteLine($"No keys in {path}. Create one with: reframe keys create --label NAME");
-                return ExitCodes.Ok;
+                return ExitCodes.Success;
             }
             foreach (var entry in entries)
             {
                 Console.Out.WriteLine($"{entry.ShortHash}  {entry.Label}");
             }
-            return ExitCodes.Ok;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -83,7 +83,7 @@ public static class KeysCommand
                 Console.Error.WriteLine($"revoked {entry.ShortHash}  {entry.Label}");
             }
             Console.Error.WriteLine("Restart the service to apply.");
-            return ExitCodes.Ok;
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -17,7 +17,9 @@ public static class SubmitCommand
         var connection = new ConnectionOptions();
         var request = new RequestOptions();
 
-        var command = new Command("submit", "Send a video to a Reframe server (or the hosted API) and optionally wait for the result.")
+        var command = new Command("submit", "Send a video to a Reframe server (or the hosted API) and optionally wait for the result. " +
+            "Exit codes: 0 done, 1 bad flags or request, 3 the generation failed, 5 key refused, 6 server unreachable or failing, " +
+            "7 refused (unknown id, limits), 130 interrupted.")
         {
             video, wait, output, json,
         };
@@ -42,7 +44,7 @@ public static class SubmitCommand
             if (!parse.GetValue(wait))
             {
                 Console.Out.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(state, CliJson.Default.Generation) : state.Id);
-                return ExitCodes.Ok;
+                return ExitCodes.Success;
             }
 
             Console.Error.WriteLine($"submitted {state.Id}");
@@ -55,7 +57,7 @@ public static class SubmitCommand
             {
                 display.Finish();
                 Console.Error.WriteLine($"Stopped waiting; the task keeps running on the server. Cancel it with: reframe cancel '{state.Id}'");
-                return ExitCodes.Interrupted;
+                return ExitCodes.Cancelled;
             }
             catch (Exception e) when (e is ReframeApiException or HttpRequestException)
             {
@@ -70,7 +72,7 @@ public static class SubmitCommand
             if (state.Status != GenerationStatus.Completed)
             {
                 Console.Error.WriteLine($"The generation failed: {state.Error?.Name}: {state.Error?.Message}");
-                return ExitCodes.GenerationFailed;
+                return ExitCodes.TaskFailed;
             }
             var target = parse.GetValue(output) ?? DefaultOutputPath(source);
             try
@@ -87,7 +89,7 @@ public static class SubmitCommand
             {
                 Console.Out.WriteLine(target);
             }
-            return ExitCodes.Ok;
+            return ExitCodes.Success;
         });
         return command;
     }

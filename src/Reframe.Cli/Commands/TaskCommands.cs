@@ -21,7 +21,7 @@ public static class TaskCommands
             {
                 var state = await client.GetAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
                 Console.Out.WriteLine(JsonSerializer.Serialize(state, CliJson.Default.Generation));
-                return state.Status == GenerationStatus.Error ? ExitCodes.GenerationFailed : ExitCodes.Ok;
+                return state.Status == GenerationStatus.Error ? ExitCodes.TaskFailed : ExitCodes.Success;
             }
             catch (Exception e) when (e is ReframeApiException or HttpRequestException)
             {
@@ -44,7 +44,7 @@ public static class TaskCommands
             {
                 await client.CancelAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
                 Console.Error.WriteLine("cancellation requested");
-                return ExitCodes.Ok;
+                return ExitCodes.Success;
             }
             catch (Exception e) when (e is ReframeApiException or HttpRequestException)
             {

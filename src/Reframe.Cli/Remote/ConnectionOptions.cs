@@ -1,3 +1,4 @@
+using Reframe.Cli.Commands;
 using System.CommandLine;
 using Reframe.Client;
 

@@ -1,3 +1,4 @@
+using Reframe.Cli.Commands;
 using Reframe.Client;
 
 namespace Reframe.Cli.Remote;

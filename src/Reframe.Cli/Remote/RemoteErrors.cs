@@ -1,3 +1,4 @@
+using Reframe.Cli.Commands;
 using System.Net;
 using System.Net.Sockets;
 using Reframe.Client;

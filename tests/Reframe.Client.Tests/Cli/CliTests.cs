@@ -32,7 +32,7 @@ public sealed class CliTests
         var (exitCode, _, stderr) = await CliProcess.RunAsync(
             "submit", TestVideos.Small4x3, "--server", service.ApiRoot.AbsoluteUri, "--key", "wrong-key");
 
-        Assert.Equal(3, exitCode);
+        Assert.Equal(5, exitCode);
         Assert.Contains("refused the key", stderr, StringComparison.Ordinal);
         Assert.Contains("reframe keys create", stderr, StringComparison.Ordinal);
     }
@@ -45,7 +45,7 @@ public sealed class CliTests
         var (exitCode, _, stderr) = await CliProcess.RunAsync(
             "submit", "https://example.com/a.mp4", "--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey, "--num-inference-steps", "99");
 
-        Assert.Equal(2, exitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains("num_inference_steps", stderr, StringComparison.Ordinal);
     }
 
@@ -54,7 +54,7 @@ public sealed class CliTests
     {
         var (exitCode, _, stderr) = await CliProcess.RunAsync("submit", "https://example.com/a.mp4", "--server", "http://127.0.0.1:9/v2", "--key", "k");
 
-        Assert.Equal(4, exitCode);
+        Assert.Equal(6, exitCode);
         Assert.Contains("Cannot reach", stderr, StringComparison.Ordinal);
     }
 
@@ -101,7 +101,7 @@ public sealed class CliTests
         Assert.Equal(0, helpCode);
         Assert.Contains("submit", help, StringComparison.Ordinal);
         Assert.Contains("keys", help, StringComparison.Ordinal);
-        Assert.Equal(2, badCode);
+        Assert.Equal(1, badCode);
         Assert.Contains("16:9", badErr, StringComparison.Ordinal);
     }
 }
