@@ -70,7 +70,7 @@ public sealed record GenerationMeta
     [JsonPropertyName("keep_rect")] public CanvasRect? KeepRect { get; init; }
 
     /// <summary>Whatever else a server put in <c>meta</c>.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; } // settable: the serializer cannot fill extension data through init
 }
 
 public sealed record GenerationUsage
