@@ -5,7 +5,10 @@ using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
 using Reframe.Server.Endpoints;
 using Reframe.Server.Errors;
+using Reframe.Server.Events;
+using Reframe.Server.Playground;
 using Reframe.Server.Results;
+using Reframe.Server.Webhooks;
 using Reframe.Server.Workers;
 using Reframe.Storage.Sqlite;
 using Scalar.AspNetCore;
@@ -49,6 +52,8 @@ public static class ReframeApp
         ReframeEngineRegistration.AddDefaults(services, settings);
         services.AddHostedService<GenerationWorkers>();
         services.AddHostedService<QueueMaintenance>();
+        services.AddWebhooks(builder.Configuration, settings);
+        services.TryAddSingleton(EventStreamSettings.FromConfiguration(builder.Configuration));
 
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -102,7 +107,8 @@ public static class ReframeApp
         app.MapOpenApi();
         app.MapScalarApiReference(scalar => scalar.WithTitle("Reframe API"));
         app.MapGet("/docs", () => Microsoft.AspNetCore.Http.Results.Redirect("/scalar/v1")).ExcludeFromDescription();
-        app.MapGet("/", () => Microsoft.AspNetCore.Http.Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+        app.MapGenerationEvents();
+        app.MapPlayground(); // also sends "/" to the playground
         return app;
     }
 }

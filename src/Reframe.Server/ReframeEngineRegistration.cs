@@ -1,3 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Reframe.Core.Engines;
+using Reframe.Core.Inputs;
+using Reframe.Engines.Classic;
+using Reframe.Media;
+using Reframe.Media.Sources;
 using Reframe.Server.Configuration;
 
 namespace Reframe.Server;
@@ -10,7 +16,16 @@ internal static class ReframeEngineRegistration
 {
     public static void AddDefaults(IServiceCollection services, ReframeSettings settings)
     {
-        _ = services;
-        _ = settings;
+        services.TryAddSingleton<IReframeRunner>(sp =>
+            ClassicEngineRegistration.CreateRunner(new MediaSettings(), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IInputFetcher>(sp => new InputFetcher(
+            new FetchSettings
+            {
+                AllowPrivateUrls = settings.AllowPrivateUrls,
+                MaxDownloadBytes = settings.MaxDownloadBytes,
+                DownloadTimeout = settings.DownloadTimeout,
+                MaxDataUriBytes = settings.MaxDataUriBytes,
+            },
+            sp.GetRequiredService<TimeProvider>()));
     }
 }
