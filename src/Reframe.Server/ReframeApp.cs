@@ -1,11 +1,15 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reframe.Core.Tasks;
+using Reframe.Media.Sources;
 using Reframe.Server.Auth;
 using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
 using Reframe.Server.Endpoints;
 using Reframe.Server.Errors;
+using Reframe.Server.Events;
+using Reframe.Server.Playground;
 using Reframe.Server.Results;
+using Reframe.Server.Webhooks;
 using Reframe.Server.Workers;
 using Reframe.Storage.Sqlite;
 using Scalar.AspNetCore;
@@ -46,9 +50,15 @@ public static class ReframeApp
         services.TryAddSingleton<RunningTasks>();
         services.TryAddSingleton<TaskExecutor>();
         services.TryAddSingleton<ApiKeyFilter>();
+        // Input limits and the private-address switch are the fetcher's own settings (REFRAME_MAX_DOWNLOAD_BYTES,
+        // REFRAME_ALLOW_PRIVATE_URLS...), read from the same configuration.
+        var fetchSettings = FetchSettings.FromEnvironment(key => builder.Configuration[key]);
+        services.TryAddSingleton(fetchSettings);
         ReframeEngineRegistration.AddDefaults(services, builder.Configuration);
         services.AddHostedService<GenerationWorkers>();
         services.AddHostedService<QueueMaintenance>();
+        services.AddWebhooks(builder.Configuration, settings, fetchSettings);
+        services.TryAddSingleton(EventStreamSettings.FromConfiguration(builder.Configuration));
 
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -102,7 +112,8 @@ public static class ReframeApp
         app.MapOpenApi();
         app.MapScalarApiReference(scalar => scalar.WithTitle("Reframe API"));
         app.MapGet("/docs", () => Microsoft.AspNetCore.Http.Results.Redirect("/scalar/v1")).ExcludeFromDescription();
-        app.MapGet("/", () => Microsoft.AspNetCore.Http.Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+        app.MapGenerationEvents();
+        app.MapPlayground(); // also sends "/" to the playground
         return app;
     }
 }

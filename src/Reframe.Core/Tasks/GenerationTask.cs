@@ -54,7 +54,14 @@ public sealed record TaskResult(
     long CreditsUsed,
     string Engine,
     string? Interpolator,
-    string Prompt);
+    string Prompt)
+{
+    /// <summary>Where the source content lies on the output canvas (<c>meta.content_rect</c>), when the runner reported it.</summary>
+    public PixelRect? ContentRect { get; init; }
+
+    /// <summary>The kept rectangle (<c>meta.keep_rect</c>): outside it the canvas was generated.</summary>
+    public PixelRect? KeepRect { get; init; }
+}
 
 /// <summary>A submission to persist.</summary>
 /// <param name="RequestJson">The validated request in its canonical JSON form (inputs included).</param>

@@ -30,8 +30,17 @@ public sealed record MetaInfo(
     string? Engine = null,
     string? Interpolator = null,
     long? QueuePosition = null,
-    ProgressInfo? Progress = null);
+    ProgressInfo? Progress = null,
+    RectInfo? ContentRect = null,
+    RectInfo? KeepRect = null);
 
 public sealed record UsageInfo(long CreditsUsed);
 
 public sealed record ProgressInfo(string Stage, int Step, int TotalSteps, double Percent);
+
+/// <summary>A pixel rectangle on the output canvas (<c>meta.content_rect</c>, <c>meta.keep_rect</c>): [x, x + width) x [y, y + height).</summary>
+public sealed record RectInfo(int X, int Y, int Width, int Height)
+{
+    public static RectInfo? From(Reframe.Core.Engines.PixelRect? rect) =>
+        rect is { } r ? new RectInfo(r.X, r.Y, r.Width, r.Height) : null;
+}

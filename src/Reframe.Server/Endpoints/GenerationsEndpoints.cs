@@ -8,6 +8,7 @@ using Reframe.Server.Contracts;
 using Reframe.Server.Errors;
 using Reframe.Server.Tasks;
 using Reframe.Server.Validation;
+using Reframe.Server.Webhooks;
 using Reframe.Server.Workers;
 
 namespace Reframe.Server.Endpoints;
@@ -48,7 +49,7 @@ public static class GenerationsEndpoints
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, QueueSignal signal, ReframeSettings settings)
+    private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, QueueSignal signal, ReframeSettings settings, WebhookOutbox webhooks)
     {
         var limit = settings.MaxRequestBytes;
         if (context.Request.ContentLength > limit)
@@ -85,6 +86,11 @@ public static class GenerationsEndpoints
             var options = validation.Options!;
             var id = Guid.NewGuid();
             var seed = options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
+            if (options.WebhookUrl is { } webhookUrl)
+            {
+                // Tracked before the task exists, so no crash can leave a task whose webhook is forgotten.
+                await webhooks.TrackAsync(id, Caller.Of(context).OwnerId, webhookUrl, PublicBaseUrl(context, settings), CancellationToken.None).ConfigureAwait(false);
+            }
             // Durable before we answer: the call returns once the row is committed (and the WAL fsynced).
             await store.CreateAsync(new NewGenerationTask(id, Caller.Of(context).OwnerId, CanonicalRequest.Write(options), seed), CancellationToken.None)
                 .ConfigureAwait(false);

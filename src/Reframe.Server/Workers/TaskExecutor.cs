@@ -138,7 +138,11 @@ public sealed partial class TaskExecutor
         }
         var result = new TaskResult(token, dataUri, "video/mp4", size, outcome.Width, outcome.Height, outcome.FramesPerSecond,
             outcome.NumFrames, outcome.DurationSeconds, Pricing.Credits(outcome.GeneratedFrames, outcome.ChargedResolutionTier),
-            outcome.Engine, outcome.Interpolator, options.Prompt);
+            outcome.Engine, outcome.Interpolator, options.Prompt)
+        {
+            ContentRect = outcome.ContentRect,
+            KeepRect = outcome.KeepRect,
+        };
         return (result, stored);
     }
 
