@@ -3,53 +3,35 @@ using System.Globalization;
 namespace Reframe.Bench.Media;
 
 /// <summary>
-/// Samples the peak resident memory (VmHWM) of a process and of every descendant it starts, from /proc, until it
-/// exits. The sum of the per-process peaks is an upper bound of the tree's peak (they need not peak together).
+/// Samples, from /proc every 10 ms until the process exits, its own peak resident memory (VmHWM, exact) and the
+/// resident memory of it and all its descendants together (sum of VmRSS; the peak of those samples).
 /// </summary>
 internal sealed class ProcessTreeMemory
 {
-    private readonly Dictionary<int, long> _peakKb = [];
-
     public long RootPeakKb { get; private set; }
 
-    public long TreePeakKb => _peakKb.Values.Sum();
+    public long TreePeakKb { get; private set; }
 
     public async Task WatchAsync(int rootPid, Func<bool> hasExited)
     {
         while (!hasExited())
         {
-            Sample(rootPid, isRoot: true);
-            foreach (var child in Descendants(rootPid))
-            {
-                Sample(child, isRoot: false);
-            }
+            RootPeakKb = Math.Max(RootPeakKb, ReadKb(rootPid, "VmHWM:"));
+            var tree = ReadKb(rootPid, "VmRSS:") + Descendants(rootPid).Sum(pid => ReadKb(pid, "VmRSS:"));
+            TreePeakKb = Math.Max(TreePeakKb, tree);
             await Task.Delay(10);
         }
     }
 
-    private void Sample(int pid, bool isRoot)
-    {
-        var hwm = ReadHwmKb(pid);
-        if (hwm <= 0)
-        {
-            return;
-        }
-        _peakKb[pid] = Math.Max(_peakKb.GetValueOrDefault(pid), hwm);
-        if (isRoot)
-        {
-            RootPeakKb = Math.Max(RootPeakKb, hwm);
-        }
-    }
-
-    public static long ReadHwmKb(int pid)
+    private static long ReadKb(int pid, string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
-                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                    return long.Parse(line.AsSpan(field.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
                 }
             }
         }

@@ -23,7 +23,9 @@ if (args.Length >= 5 && args[0] == "--child")
     };
     var runner = ClassicEngineRegistration.CreateRunner(new MediaSettings());
     var clock = Stopwatch.StartNew();
-    var outcome = await runner.RunAsync(new ReframeJob(options, args[1], null, null, args[2], Path.GetTempPath(), 1), new Progress<TaskProgress>(), CancellationToken.None);
+    var stages = new StageTimes(clock);
+    var outcome = await runner.RunAsync(new ReframeJob(options, args[1], null, null, args[2], Path.GetTempPath(), 1), stages, CancellationToken.None);
+    Console.Error.WriteLine(stages.Summary(clock.Elapsed));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0.000} {outcome.Width}x{outcome.Height} {outcome.NumFrames}"));
     return 0;
 }
@@ -54,7 +56,7 @@ try
     var ffmpegMedian = Median(ffmpeg);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median: ours {oursMedian:0.000} s, ffmpeg {ffmpegMedian:0.000} s, ratio ours/ffmpeg = {oursMedian / ffmpegMedian:0.00} (target <= 1.0)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  peak RSS: ours {oursPeak / 1024.0:0} MiB (.NET process) / {oursTreePeak / 1024.0:0} MiB (with its ffmpeg decoder+encoder); ffmpeg {ffmpegPeak / 1024.0:0} MiB"));
+        $"  peak RSS: ours {oursPeak / 1024.0:0} MiB (.NET process) / {oursTreePeak / 1024.0:0} MiB (process tree: .NET + ffmpeg decoder + encoder); ffmpeg {ffmpegPeak / 1024.0:0} MiB"));
 
     Console.WriteLine();
     Console.WriteLine("== Peak memory by length, 1280x720 -> 720x1280 (720p 9:16) ==");
@@ -157,3 +159,31 @@ static double Median(List<double> values)
 }
 
 static string RuntimeInfoLine() => $".NET {Environment.Version}, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}";
+
+/// <summary>When each progress stage started (stderr of the child run): shows where the time goes.</summary>
+internal sealed class StageTimes(Stopwatch clock) : IProgress<TaskProgress>
+{
+    private readonly List<(string Stage, double At)> _starts = [];
+
+    public void Report(TaskProgress value)
+    {
+        lock (_starts)
+        {
+            if (_starts.Count == 0 || _starts[^1].Stage != value.Stage)
+            {
+                _starts.Add((value.Stage, clock.Elapsed.TotalSeconds));
+            }
+        }
+    }
+
+    public string Summary(TimeSpan end)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < _starts.Count; i++)
+        {
+            var next = i + 1 < _starts.Count ? _starts[i + 1].At : end.TotalSeconds;
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{_starts[i].Stage} {next - _starts[i].At:0.000}s"));
+        }
+        return "    stages: " + string.Join(", ", parts);
+    }
+}

@@ -82,6 +82,20 @@ public static class FfmpegArguments
         return args;
     }
 
+    /// <summary>
+    /// The frames at <paramref name="frameIndices"/> (decode order), full size, rgb24 on stdout, in one sequential
+    /// pass (border detection on short clips, where one pass decodes less than a seek per sample would).
+    /// </summary>
+    public static IReadOnlyList<string> GrabFramesSequential(string sourcePath, IReadOnlyList<int> frameIndices, int threads)
+    {
+        var args = new List<string>(Preamble(threads));
+        var select = string.Join('+', frameIndices.Select(i => string.Create(CultureInfo.InvariantCulture, $"eq(n\\,{i})")));
+        args.AddRange(["-i", InputPath(sourcePath), "-map", "0:v:0", "-an", "-sn", "-dn"]);
+        args.AddRange(["-vf", $"select={select},format=rgb24", "-fps_mode", "passthrough"]);
+        args.AddRange(["-frames:v", frameIndices.Count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        return args;
+    }
+
     /// <summary>An image scaled to cover the canvas and centre-cropped to it, rgb24 on stdout (first/last frame anchors).</summary>
     public static IReadOnlyList<string> FitImage(string imagePath, int width, int height, int threads)
     {
