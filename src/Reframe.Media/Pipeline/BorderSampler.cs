@@ -20,8 +20,7 @@ internal static class BorderSampler
         List<byte[]> samples;
         if (usedFrames <= settings.BorderSequentialMaxFrames)
         {
-            var indices = Enumerable.Range(0, count).Select(i => (int)((i + 0.5) * usedFrames / count)).Distinct().ToList();
-            samples = await GrabAsync(runner, FfmpegArguments.GrabFramesSequential(sourcePath, indices, settings.FfmpegThreads), frameBytes, indices.Count, cancellationToken);
+            samples = await GrabAsync(runner, FfmpegArguments.GrabFramesSequential(sourcePath, span, count, settings.FfmpegThreads), frameBytes, count, cancellationToken);
         }
         else
         {
