@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reframe.Cli;
 using Reframe.Cli.Commands;
 
 // Each command lives in its own file under Commands/ and is added here; nothing else in this file.
@@ -6,4 +7,5 @@ var root = new RootCommand("reframe: reframe a video onto a new canvas and fill 
 {
     RunCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+UxCommands.AddTo(root);
+return await CliRunner.RunAsync(root, args);

@@ -14,6 +14,15 @@ public static class ExitCodes
     /// <summary>Something broke on our side (ffmpeg missing, engine fault).</summary>
     public const int InternalError = 4;
 
+    /// <summary>The server refused the key (401/403), or none was given.</summary>
+    public const int Auth = 5;
+
+    /// <summary>The server could not be reached, or answered 5xx.</summary>
+    public const int Unavailable = 6;
+
+    /// <summary>The server refused the call otherwise: 404 unknown id, 409 already ended, 429 limits.</summary>
+    public const int Refused = 7;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

@@ -92,7 +92,12 @@ public sealed class ReframeRunner : IReframeRunner
             GeneratedFrames: frames.GeneratedFramesUsed,
             ChargedResolutionTier: WireNames.Of(plan.Tier),
             Engine: _engine.Name,
-            Interpolator: interpolation.Name);
+            Interpolator: interpolation.Name)
+        {
+            // For meta.content_rect / meta.keep_rect: lets clients outline the generated area.
+            ContentRect = plan.ContentRect,
+            KeepRect = plan.KeepRect,
+        };
     }
 
     private async Task GenerateAndEncodeAsync(ReframeJob job, ReframePlan plan, InterpolationStep interpolation, byte[]? firstFrame, byte[]? lastFrame,
