@@ -19,8 +19,8 @@ public sealed class ArgumentBuilderTests
     [Fact]
     public void DecodeContent_CropsScalesAndCuts_WhenZoomPushesContentOffTheCanvas()
     {
-        var options = Sources.Request() with { AspectRatio = AspectRatio.Portrait9x16, ZoomFactor = 0.5 };
-        var plan = ReframePlanner.Plan(Sources.Clip(1280, 720, 81, 16), options, new PixelRect(0, 0, 1280, 720), Settings);
+        var options = MediaSources.Request() with { AspectRatio = AspectRatio.Portrait9x16, ZoomFactor = 0.5 };
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1280, 720, 81, 16), options, new PixelRect(0, 0, 1280, 720), Settings);
 
         var args = Join(FfmpegArguments.DecodeContent(Source, plan, threads: 0));
 
@@ -33,8 +33,8 @@ public sealed class ArgumentBuilderTests
     [Fact]
     public void DecodeContent_ResamplesSelectsAndTrims_WhenRateDownsampleAndBarsApply()
     {
-        var options = Sources.Request() with { MatchInputFramesPerSecond = false, FramesPerSecond = 16, TemporalDownsampleFactor = 1, AspectRatio = AspectRatio.Landscape16x9 };
-        var plan = ReframePlanner.Plan(Sources.Clip(1280, 720, 90, 30), options, new PixelRect(0, 93, 1280, 534), Settings);
+        var options = MediaSources.Request() with { MatchInputFramesPerSecond = false, FramesPerSecond = 16, TemporalDownsampleFactor = 1, AspectRatio = AspectRatio.Landscape16x9 };
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1280, 720, 90, 30), options, new PixelRect(0, 93, 1280, 534), Settings);
 
         var filter = FfmpegArguments.ContentFilter(plan);
 
@@ -44,7 +44,7 @@ public sealed class ArgumentBuilderTests
     [Fact]
     public void DecodeContent_PassesThreads_WhenConfigured()
     {
-        var plan = ReframePlanner.Plan(Sources.Clip(64, 64), Sources.Request(), null, Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(64, 64), MediaSources.Request(), null, Settings);
 
         Assert.Contains("-threads 2 ", Join(FfmpegArguments.DecodeContent(Source, plan, threads: 2)), StringComparison.Ordinal);
     }
@@ -113,7 +113,7 @@ public sealed class ArgumentBuilderTests
     [Fact]
     public void Encode_PutsTheInterpolationFilterFirst_WhenInterpolating()
     {
-        var plan = FramePlanner.Plan(Sources.Clip(64, 64, 50, 25), Sources.Request() with { TemporalDownsampleFactor = 1, NumInterpolatedFrames = 1 }, Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(64, 64, 50, 25), MediaSources.Request() with { TemporalDownsampleFactor = 1, NumInterpolatedFrames = 1 }, Settings);
         var filter = InterpolationStep.MinterpolateFilter(plan, Settings.MinterpolateOptions);
 
         var args = Join(EncoderArguments.Encode(64, 64, plan.GenerationRate, filter, plan.OutputFrames, new EncoderSettings(18, "medium"), "o.mp4", 0));

@@ -18,7 +18,7 @@ public sealed class FramePlanTests
     [InlineData(241, 30, 241, 241, 241)]
     public void Plan_FollowsTheSourceLength_WhenMatchingInput(int frames, int fps, int generated, int output, int used)
     {
-        var plan = FramePlanner.Plan(Sources.Clip(640, 360, frames, fps), Sources.Request(), Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(640, 360, frames, fps), MediaSources.Request(), Settings);
 
         Assert.Equal(generated, plan.GeneratedFrames);
         Assert.Equal(output, plan.OutputFrames);
@@ -36,9 +36,9 @@ public sealed class FramePlanTests
     [InlineData(241, 241)]
     public void Plan_SnapsNumFramesDownTo4kPlus1_WhenNotMatchingInput(int requested, int expected)
     {
-        var options = Sources.Request() with { MatchInputNumFrames = false, NumFrames = requested };
+        var options = MediaSources.Request() with { MatchInputNumFrames = false, NumFrames = requested };
 
-        var plan = FramePlanner.Plan(Sources.Clip(640, 360, 30, 25), options, Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(640, 360, 30, 25), options, Settings);
 
         Assert.Equal(expected, plan.GeneratedFrames);
         Assert.Equal(expected, plan.OutputFrames);
@@ -48,9 +48,9 @@ public sealed class FramePlanTests
     public void Plan_ResamplesTheSource_WhenFramesPerSecondIsGiven()
     {
         // 90 frames at 30 fps = 3 s; at 16 fps that is 48 frames.
-        var options = Sources.Request() with { MatchInputFramesPerSecond = false, FramesPerSecond = 16 };
+        var options = MediaSources.Request() with { MatchInputFramesPerSecond = false, FramesPerSecond = 16 };
 
-        var plan = FramePlanner.Plan(Sources.Clip(640, 360, 90, 30), options, Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(640, 360, 90, 30), options, Settings);
 
         Assert.True(plan.ResampleSource);
         Assert.Equal(new Rational(16, 1), plan.SourceRate);
@@ -62,7 +62,7 @@ public sealed class FramePlanTests
     [Fact]
     public void Plan_KeepsFractionalRatesExact_WhenMatchingAn29_97Source()
     {
-        var plan = FramePlanner.Plan(Sources.Clip(640, 360, 60, 30000, 1001), Sources.Request() with { NumInterpolatedFrames = 1 }, Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(640, 360, 60, 30000, 1001), MediaSources.Request() with { NumInterpolatedFrames = 1 }, Settings);
 
         Assert.Equal(new Rational(30000, 1001), plan.SourceRate);
         Assert.Equal(new Rational(60000, 1001), plan.OutputRate);
@@ -73,9 +73,9 @@ public sealed class FramePlanTests
     public void Plan_ResamplesToTheAverageRate_WhenTheSourceHasAVariableFrameRate()
     {
         // 40 irregular frames over 1.9667 s, average 1200/59 fps.
-        var vfr = Sources.Clip(320, 180, 40, 1200, 59, vfr: true, duration: 1.966667);
+        var vfr = MediaSources.Clip(320, 180, 40, 1200, 59, vfr: true, duration: 1.966667);
 
-        var plan = FramePlanner.Plan(vfr, Sources.Request(), Settings);
+        var plan = FramePlanner.Plan(vfr, MediaSources.Request(), Settings);
 
         Assert.True(plan.ResampleSource);
         Assert.Equal(new Rational(1200, 59), plan.SourceRate);
@@ -85,7 +85,7 @@ public sealed class FramePlanTests
     [Fact]
     public void Plan_FailsWithTooManyFrames_NamingTheWaysOut_WhenTheSourceExceedsTheCeiling()
     {
-        var failure = Assert.Throws<ReframeFailure>(() => FramePlanner.Plan(Sources.Clip(640, 360, 300, 30), Sources.Request(), Settings));
+        var failure = Assert.Throws<ReframeFailure>(() => FramePlanner.Plan(MediaSources.Clip(640, 360, 300, 30), MediaSources.Request(), Settings));
 
         Assert.Equal(TaskErrorNames.TooManyFrames, failure.Name);
         Assert.Contains("enable_auto_downsample", failure.Message, StringComparison.Ordinal);
@@ -102,9 +102,9 @@ public sealed class FramePlanTests
     [InlineData(241, 30, 15, 0, 241)] // fits already: no downsampling
     public void Plan_PicksTheSmallestFittingFactor_WhenAutoDownsampleIsOn(int frames, int fps, double minFps, int k, int generated)
     {
-        var options = Sources.Request() with { EnableAutoDownsample = true, AutoDownsampleMinFps = minFps };
+        var options = MediaSources.Request() with { EnableAutoDownsample = true, AutoDownsampleMinFps = minFps };
 
-        var plan = FramePlanner.Plan(Sources.Clip(640, 360, frames, fps), options, Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(640, 360, frames, fps), options, Settings);
 
         Assert.Equal(k, plan.DownsampleFactor);
         Assert.Equal(generated, plan.GeneratedFrames);
@@ -117,9 +117,9 @@ public sealed class FramePlanTests
     [Fact]
     public void Plan_FailsWithTooManyFrames_WhenAutoDownsampleWouldDropBelowTheFpsFloor()
     {
-        var options = Sources.Request() with { EnableAutoDownsample = true, AutoDownsampleMinFps = 15 };
+        var options = MediaSources.Request() with { EnableAutoDownsample = true, AutoDownsampleMinFps = 15 };
 
-        var failure = Assert.Throws<ReframeFailure>(() => FramePlanner.Plan(Sources.Clip(640, 360, 600, 30), options, Settings));
+        var failure = Assert.Throws<ReframeFailure>(() => FramePlanner.Plan(MediaSources.Clip(640, 360, 600, 30), options, Settings));
 
         Assert.Equal(TaskErrorNames.TooManyFrames, failure.Name);
         Assert.Contains("auto_downsample_min_fps", failure.Message, StringComparison.Ordinal);
@@ -133,9 +133,9 @@ public sealed class FramePlanTests
     [InlineData(300, 5, 53, 51)]
     public void Plan_GeneratesEveryKPlus1thFrame_AndRestoresTheLength_WhenDownsampleFactorIsSet(int frames, int k, int generated, int used)
     {
-        var options = Sources.Request() with { TemporalDownsampleFactor = k };
+        var options = MediaSources.Request() with { TemporalDownsampleFactor = k };
 
-        var plan = FramePlanner.Plan(Sources.Clip(640, 360, frames, 30), options, Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(640, 360, frames, 30), options, Settings);
 
         Assert.Equal(k, plan.DownsampleFactor);
         Assert.Equal(generated, plan.GeneratedFrames);
@@ -153,9 +153,9 @@ public sealed class FramePlanTests
     [InlineData(1, 16, 3, 1, 64)]
     public void Plan_InsertsFramesAndMultipliesTheRate_WhenInterpolatedFramesAreRequested(int frames, int fps, int n, int outputFrames, int outputFps)
     {
-        var options = Sources.Request() with { NumInterpolatedFrames = n };
+        var options = MediaSources.Request() with { NumInterpolatedFrames = n };
 
-        var plan = FramePlanner.Plan(Sources.Clip(640, 360, frames, fps), options, Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(640, 360, frames, fps), options, Settings);
 
         Assert.Equal(outputFrames, plan.OutputFrames);
         Assert.Equal(new Rational(outputFps, 1), plan.OutputRate);
@@ -165,9 +165,9 @@ public sealed class FramePlanTests
     [Fact]
     public void Plan_CombinesDownsampleAndInterpolation_IntoOneFactor()
     {
-        var options = Sources.Request() with { TemporalDownsampleFactor = 1, NumInterpolatedFrames = 1 };
+        var options = MediaSources.Request() with { TemporalDownsampleFactor = 1, NumInterpolatedFrames = 1 };
 
-        var plan = FramePlanner.Plan(Sources.Clip(640, 360, 50, 25), options, Settings);
+        var plan = FramePlanner.Plan(MediaSources.Clip(640, 360, 50, 25), options, Settings);
 
         Assert.Equal(4, plan.InterpolationFactor);
         Assert.Equal(99, plan.OutputFrames);
@@ -180,7 +180,7 @@ public sealed class FramePlanTests
     {
         var settings = Settings with { MaxGeneratedFrames = 81 };
 
-        var failure = Assert.Throws<ReframeFailure>(() => FramePlanner.Plan(Sources.Clip(640, 360, 100, 25), Sources.Request(), settings));
+        var failure = Assert.Throws<ReframeFailure>(() => FramePlanner.Plan(MediaSources.Clip(640, 360, 100, 25), MediaSources.Request(), settings));
 
         Assert.Contains("at most 81 frames", failure.Message, StringComparison.Ordinal);
     }
