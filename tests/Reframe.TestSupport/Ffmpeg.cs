@@ -38,7 +38,12 @@ public static class Ffmpeg
     public static string Probe(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
         RunTool(FfprobeExecutable, ["-hide_banner", "-loglevel", "error", .. arguments], timeout);
 
-    private static string RunTool(string executable, IEnumerable<string> arguments, TimeSpan? timeout)
+    /// <summary>Decodes a file through a video filter and returns ffmpeg's info-level log (e.g. cropdetect's lines).</summary>
+    public static string ProbeFilterLog(string path, string filter, TimeSpan? timeout = null) =>
+        RunTool(FfmpegExecutable, ["-nostdin", "-hide_banner", "-loglevel", "info", "-i", path, "-vf", filter, "-f", "null", "-"],
+            timeout, returnStandardError: true);
+
+    private static string RunTool(string executable, IEnumerable<string> arguments, TimeSpan? timeout, bool returnStandardError = false)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -63,7 +68,7 @@ public static class Ffmpeg
             throw new InvalidOperationException(
                 $"{Path.GetFileName(executable)} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {stderr.Result}");
         }
-        return stdout.Result;
+        return returnStandardError ? stderr.Result : stdout.Result;
     }
 
     private static string Locate(string name, string variable)
