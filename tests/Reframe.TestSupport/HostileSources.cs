@@ -59,7 +59,7 @@ internal static class HostileSources
         if (!File.Exists(path))
         {
             var partial = Path.Combine(Path.GetDirectoryName(path)!, "partial-" + Path.GetFileName(path));
-            Ffmpeg.Run([.. arguments, .. TestVideos.BitExact, partial]);
+            FfmpegTools.Run([.. arguments, .. TestVideos.BitExact, partial]);
             File.Move(partial, path, overwrite: true);
         }
         return path;

@@ -67,7 +67,7 @@ public static class TestVideos
         arguments.AddRange(BitExact);
         var partial = path + ".part.mp4";
         arguments.Add(partial);
-        Ffmpeg.Run(arguments);
+        FfmpegTools.Run(arguments);
         File.Move(partial, path, overwrite: true);
         return path;
     }

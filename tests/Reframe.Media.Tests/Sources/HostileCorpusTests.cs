@@ -102,7 +102,7 @@ public sealed class HostileCorpusTests(HostileCorpusFixture corpus) : IClassFixt
     {
         try
         {
-            probed = Ffmpeg.Probe(["-protocol_whitelist", "file", "-select_streams", "v", "-count_frames",
+            probed = FfmpegTools.Probe(["-protocol_whitelist", "file", "-select_streams", "v", "-count_frames",
                 "-show_entries", "stream=width,height,nb_read_frames", "-of", "csv=p=0", path], TimeSpan.FromSeconds(60)).Trim();
         }
         catch (InvalidOperationException error)

@@ -17,11 +17,11 @@ public sealed class TestVideosTests : IDisposable
     {
         var path = TestVideos.Create(_directory.Path, new TestVideoSpec(width, height, frames, fps, bars, barPixels, audio));
 
-        var probed = Ffmpeg.Probe(["-select_streams", "v", "-count_frames", "-show_entries",
+        var probed = FfmpegTools.Probe(["-select_streams", "v", "-count_frames", "-show_entries",
             "stream=codec_name,width,height,nb_read_frames,r_frame_rate", "-of", "csv=p=0", path]).Trim();
 
         Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"h264,{width},{height},{fps}/1,{frames}"), probed);
-        Assert.Equal(audio, Ffmpeg.Probe(["-select_streams", "a", "-show_entries", "stream=codec_name", "-of", "csv=p=0", path]).Trim() == "aac");
+        Assert.Equal(audio, FfmpegTools.Probe(["-select_streams", "a", "-show_entries", "stream=codec_name", "-of", "csv=p=0", path]).Trim() == "aac");
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class TestVideosTests : IDisposable
         var path = TestVideos.Create(_directory.Path, new TestVideoSpec(320, 240, 3, 8, Bars.Letterbox, 40));
 
         // cropdetect finds the picture between the bars: 320x160 at y=40.
-        var log = Ffmpeg.ProbeFilterLog(path, "cropdetect=limit=24:round=2:reset=0");
+        var log = FfmpegTools.ProbeFilterLog(path, "cropdetect=limit=24:round=2:reset=0");
 
         Assert.Contains("crop=320:160:0:40", log, StringComparison.Ordinal);
     }

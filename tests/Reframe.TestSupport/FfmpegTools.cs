@@ -6,7 +6,7 @@ namespace Reframe.TestSupport;
 /// Locates ffmpeg/ffprobe (<c>REFRAME_FFMPEG</c>/<c>REFRAME_FFPROBE</c>, else PATH) and runs them with argument
 /// lists, failing with ffmpeg's own stderr.
 /// </summary>
-public static class Ffmpeg
+public static class FfmpegTools
 {
     private static readonly Lazy<string> FfmpegPath = new(() => Locate("ffmpeg", "REFRAME_FFMPEG"));
     private static readonly Lazy<string> FfprobePath = new(() => Locate("ffprobe", "REFRAME_FFPROBE"));
