@@ -185,11 +185,14 @@ public static class HostileCorpus
 
     private static void ImagesPosingAsVideo(Builder corpus, string sources)
     {
-        foreach (var extension in new[] { "png", "jpg", "bmp", "tiff", "webp", "gif" })
+        foreach (var extension in new[] { "png", "jpg", "bmp", "tiff", "webp" })
         {
             corpus.File($"image-{extension}", "image-as-video", HostileExpectation.Rejected,
                 $"a single {extension} still image sent as a video", File.ReadAllBytes(HostileSources.Image(sources, extension)));
         }
+        // GIF is also an animation container: a one-frame GIF is a (very short) video, which a pipeline may accept.
+        corpus.File("image-gif", "image-as-video", HostileExpectation.Survives,
+            "a single-frame GIF sent as a video", File.ReadAllBytes(HostileSources.Image(sources, "gif")));
         corpus.File("image-animated-gif", "image-as-video", HostileExpectation.Survives,
             "an 8-frame animated GIF sent as a video", File.ReadAllBytes(HostileSources.AnimatedGif(sources)));
     }

@@ -6,7 +6,10 @@ using Reframe.TestSupport;
 
 namespace Reframe.Media.Tests.Sources;
 
-/// <summary>Generates the hostile corpus once for the class (into a temporary folder).</summary>
+/// <summary>
+/// The hostile corpus, generated once for the heavy collection (about 10 s of ffmpeg) into a temporary folder
+/// that is removed afterwards.
+/// </summary>
 public sealed class HostileCorpusFixture : IDisposable
 {
     public HostileCorpusFixture()
@@ -25,7 +28,8 @@ public sealed class HostileCorpusFixture : IDisposable
 /// The corpus itself (size, determinism, honest labels) and its first consumer: every input passes through the real
 /// fetcher as a data URI, which either stores exactly its bytes or fails with invalid_input, leaving nothing behind.
 /// </summary>
-public sealed class HostileCorpusTests(HostileCorpusFixture corpus) : IClassFixture<HostileCorpusFixture>
+[Collection(nameof(AllocationSensitive))]
+public sealed class HostileCorpusTests(HostileCorpusFixture corpus)
 {
     [Fact]
     public void Generate_ProducesAtLeast200UniquelyNamedInputs_AcrossEveryCategory()
