@@ -43,8 +43,9 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var value = v.forward(x).view(b, -1, _numHeads, _headDim);   // [B, L, H, c]
 
         // Bias: zeros + position bias, then masked keys REPLACED by the dtype's lowest value (masked_fill).
-        var bias = zeros(b, _numHeads, query.shape[1], key.shape[1], x.dtype, x.device) + positionBias; // [B, H, L, L]
-        bias = bias.masked_fill(mask.view(b, 1, 1, -1).eq(0), LowestValue(x.dtype));
+        // (the reference starts from zeros and adds the bias; masked_fill of the broadcast bias is the same values)
+        var bias = positionBias.to(x.dtype).expand(b, -1, -1, -1)
+            .masked_fill(mask.view(b, 1, 1, -1).eq(0), LowestValue(x.dtype)); // [B, H, L, L]
 
         var logits = einsum("binc,bjnc->bnij", query, key) + bias;                  // [B, H, L, L]
         var weights = nn.functional.softmax(logits.to(float32), -1).to(logits.dtype); // [B, H, L, L]

@@ -51,9 +51,11 @@ public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
         trace?.Record(Umt5Trace.TokenEmbeddingOut, x);
         long length = x.shape[1];
         var shared = pos_embedding?.forward(length, length); // [1, H, L, L] or null (UMT5)
+        // UMT5: every block has its own table but the same buckets, which depend on L only: computed once.
+        var buckets = shared is null ? blocks[0].pos_embedding!.Buckets(length, length, x.device) : null; // [L, L]
         for (int i = 0; i < blocks.Count; i++)
         {
-            x = blocks[i].forward(x, attentionMask, shared); // [B, L, dim]
+            x = blocks[i].Forward(x, attentionMask, shared, buckets); // [B, L, dim]
             trace?.RecordBlock(x);
         }
         return norm.forward(x).MoveToOuterDisposeScope(); // [B, L, dim]
