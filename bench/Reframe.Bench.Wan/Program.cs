@@ -1,16 +1,23 @@
 using Reframe.Bench.Wan;
 
-// Usage: dotnet run -c Release --project bench/Reframe.Bench.Wan -- <scenario> [iterations]
-// The parity kit (tiny weights and tokenizer) is REFRAME_PARITY_DIR, else ../shared/parity beside the repo root.
-string scenario = args.Length > 0 ? args[0] : T5Scenario.Name;
-int iterations = args.Length > 1 && int.TryParse(args[1], out int n) ? n : 20;
-string kit = KitDirectory.Find();
+// Usage: dotnet run -c Release --project bench/Reframe.Bench.Wan -- <scenario> [n]
+//   denoise-step [steps]   one denoising step of the tiny DiT loop
+//   t5 [runs]              tokenizer throughput and the tiny UMT5 forward
+string scenario = args.Length > 0 ? args[0] : "denoise-step";
 switch (scenario)
 {
+    case "denoise-step":
+        int steps = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        Console.WriteLine("== kit pipeline latent (9 frames, 48x64 pixels) ==");
+        DenoiseStepBenchmark.Run(steps, (3, 6, 8));
+        Console.WriteLine("== larger tiny latent (33 frames, 128x128 pixels) ==");
+        DenoiseStepBenchmark.Run(steps, (9, 16, 16));
+        return 0;
     case T5Scenario.Name:
-        T5Scenario.Run(kit, Console.Out, iterations);
+        int runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
+        T5Scenario.Run(KitPaths.Directory, Console.Out, runs);
         return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}' (known: {T5Scenario.Name})");
-        return 2;
+        Console.Error.WriteLine($"unknown scenario '{scenario}' (denoise-step, {T5Scenario.Name})");
+        return 1;
 }
