@@ -38,6 +38,15 @@ public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
 
     public Umt5Config Config { get; }
 
+    /// <summary>Sets every block's attention kernel (fused by default where exact; explicit = the reference's ops).</summary>
+    public void SetAttentionKernel(T5AttentionKernel kernel)
+    {
+        foreach (var block in blocks)
+        {
+            block.attn.Kernel = kernel;
+        }
+    }
+
     /// <summary><c>last_hidden_state</c> [B, L, dim] for ids [B, L] (int64) and mask [B, L] (1 = token).</summary>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask) => Forward(inputIds, attentionMask, trace: null);
 
