@@ -13,6 +13,7 @@ internal sealed class PieceTrie
     private readonly int[] _value;      // per node: piece id, or -1
     private readonly char[] _edgeLabel; // per edge
     private readonly int[] _edgeTarget; // per edge
+    private readonly int[] _rootChild;  // per UTF-16 code unit: the root's child, or -1 (the widest node)
 
     public PieceTrie(IEnumerable<KeyValuePair<string, int>> entries)
     {
@@ -61,6 +62,12 @@ internal sealed class PieceTrie
         _value = [.. value];
         _edgeLabel = [.. labels];
         _edgeTarget = [.. targets];
+        _rootChild = new int[char.MaxValue + 1];
+        Array.Fill(_rootChild, -1);
+        for (int e = _firstEdge[Root]; e < _firstEdge[Root] + _edgeCount[Root]; e++)
+        {
+            _rootChild[_edgeLabel[e]] = _edgeTarget[e];
+        }
     }
 
     public const int Root = 0;
@@ -68,6 +75,10 @@ internal sealed class PieceTrie
     /// <summary>The child of <paramref name="node"/> along <paramref name="label"/>, or -1.</summary>
     public int Step(int node, char label)
     {
+        if (node == Root)
+        {
+            return _rootChild[label];
+        }
         int lo = _firstEdge[node], hi = lo + _edgeCount[node] - 1;
         while (lo <= hi)
         {
