@@ -21,9 +21,9 @@ public sealed class CanvasPlanTests
     [InlineData("720p", "1:1", 960, 960)]
     public void Plan_UsesTheTierByAspectTable_WhenBothAreGiven(string tier, string aspect, int width, int height)
     {
-        var options = Sources.Request() with { Resolution = WireNames.Resolutions[tier], AspectRatio = WireNames.AspectRatios[aspect] };
+        var options = MediaSources.Request() with { Resolution = WireNames.Resolutions[tier], AspectRatio = WireNames.AspectRatios[aspect] };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(1280, 720), options, null, Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1280, 720), options, null, Settings);
 
         Assert.Equal((width, height), (plan.CanvasWidth, plan.CanvasHeight));
         Assert.Equal(WireNames.Resolutions[tier], plan.Tier);
@@ -38,9 +38,9 @@ public sealed class CanvasPlanTests
     [InlineData(2000, 200, "480p", 1264, 320)] // 10:1 is clamped to 4:1
     public void Plan_KeepsTheSourceShapeAtTheTierArea_WhenAspectIsAuto(int w, int h, string tier, int width, int height)
     {
-        var options = Sources.Request() with { Resolution = WireNames.Resolutions[tier], AspectRatio = AspectRatio.Auto };
+        var options = MediaSources.Request() with { Resolution = WireNames.Resolutions[tier], AspectRatio = AspectRatio.Auto };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(w, h), options, null, Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(w, h), options, null, Settings);
 
         Assert.Equal((width, height), (plan.CanvasWidth, plan.CanvasHeight));
         Assert.Equal(0, plan.CanvasWidth % 16);
@@ -51,9 +51,9 @@ public sealed class CanvasPlanTests
     public void Plan_MeasuresAutoAspectBeforeTrimming_WhenTheSourceIsLetterboxed()
     {
         // 16:9 frame with 2.4:1 content inside: the canvas stays 16:9 and the bars' area gets generated.
-        var options = Sources.Request() with { AspectRatio = AspectRatio.Auto };
+        var options = MediaSources.Request() with { AspectRatio = AspectRatio.Auto };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(1280, 720), options, new PixelRect(0, 93, 1280, 534), Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1280, 720), options, new PixelRect(0, 93, 1280, 534), Settings);
 
         Assert.Equal((832, 480), (plan.CanvasWidth, plan.CanvasHeight));
         Assert.Equal(new PixelRect(0, 93, 1280, 534), plan.TrimBox);
@@ -73,9 +73,9 @@ public sealed class CanvasPlanTests
     [InlineData(1056, 528, "480p")] // short side 528 is exactly between 480 and 576: ties go down
     public void Plan_PicksTheTierNearestTheShortSide_WhenResolutionIsAuto(int w, int h, string tier)
     {
-        var options = Sources.Request() with { Resolution = Resolution.Auto, AspectRatio = AspectRatio.Landscape16x9 };
+        var options = MediaSources.Request() with { Resolution = Resolution.Auto, AspectRatio = AspectRatio.Landscape16x9 };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(w, h), options, null, Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(w, h), options, null, Settings);
 
         Assert.Equal(tier, WireNames.Of(plan.Tier));
     }
@@ -91,9 +91,9 @@ public sealed class CanvasPlanTests
     public void Plan_FitsCentresAndInsetsTheSeam_ForEachShape(int w, int h, string aspect,
         int sw, int sh, int ox, int oy, int cx, int cy, int cw, int ch, int kx, int ky, int kw, int kh)
     {
-        var options = Sources.Request() with { AspectRatio = WireNames.AspectRatios[aspect] };
+        var options = MediaSources.Request() with { AspectRatio = WireNames.AspectRatios[aspect] };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(w, h), options, null, Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(w, h), options, null, Settings);
 
         Assert.Equal((sw, sh), (plan.ScaledWidth, plan.ScaledHeight));
         Assert.Equal((ox, oy), (plan.OffsetX, plan.OffsetY));
@@ -104,9 +104,9 @@ public sealed class CanvasPlanTests
     [Fact]
     public void Plan_ReportsNothingToGenerate_WhenTheContentCoversTheCanvas()
     {
-        var options = Sources.Request() with { Resolution = Resolution.P720, AspectRatio = AspectRatio.Landscape16x9 };
+        var options = MediaSources.Request() with { Resolution = Resolution.P720, AspectRatio = AspectRatio.Landscape16x9 };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(1920, 1080), options, null, Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1920, 1080), options, null, Settings);
 
         Assert.False(plan.HasGeneratedArea);
         Assert.Equal(plan.ContentRect, plan.KeepRect);
@@ -120,9 +120,9 @@ public sealed class CanvasPlanTests
     public void Plan_ScalesByTheZoomReading_WhenZoomIsSet(double zoom, ZoomReading reading, int sw, int sh)
     {
         var settings = Settings with { ZoomReading = reading };
-        var options = Sources.Request() with { AspectRatio = AspectRatio.Portrait9x16, ZoomFactor = zoom };
+        var options = MediaSources.Request() with { AspectRatio = AspectRatio.Portrait9x16, ZoomFactor = zoom };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(1280, 720), options, null, settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1280, 720), options, null, settings);
 
         Assert.Equal((sw, sh), (plan.ScaledWidth, plan.ScaledHeight));
         // Cut by the canvas on the left and right: those sides touch the canvas edge and get no seam.
@@ -137,9 +137,9 @@ public sealed class CanvasPlanTests
     [Fact]
     public void Plan_CutsTheContentOnBothAxes_WhenZoomExceedsTheCanvas()
     {
-        var options = Sources.Request() with { AspectRatio = AspectRatio.Landscape16x9, ZoomFactor = 0.5 };
+        var options = MediaSources.Request() with { AspectRatio = AspectRatio.Landscape16x9, ZoomFactor = 0.5 };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(1280, 720), options, null, Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1280, 720), options, null, Settings);
 
         Assert.Equal(new PixelRect(0, 0, 832, 480), plan.ContentRect);
         Assert.False(plan.HasGeneratedArea);
@@ -153,7 +153,7 @@ public sealed class CanvasPlanTests
     [InlineData(16)]
     public void Plan_InsetsTheKeepRectByTheConfiguredSeam_OnSidesBorderingGeneratedArea(int seam)
     {
-        var plan = ReframePlanner.Plan(Sources.Clip(1000, 1000), Sources.Request() with { AspectRatio = AspectRatio.Landscape16x9 }, null, Settings with { SeamPixels = seam });
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1000, 1000), MediaSources.Request() with { AspectRatio = AspectRatio.Landscape16x9 }, null, Settings with { SeamPixels = seam });
 
         Assert.Equal(new PixelRect(176, 0, 480, 480), plan.ContentRect);
         Assert.Equal(new PixelRect(176 + seam, 0, 480 - 2 * seam, 480), plan.KeepRect);
@@ -162,7 +162,7 @@ public sealed class CanvasPlanTests
     [Fact]
     public void Plan_KeepsNothing_WhenTheContentIsThinnerThanTwoSeams()
     {
-        var plan = ReframePlanner.Plan(Sources.Clip(4, 1000), Sources.Request() with { AspectRatio = AspectRatio.Landscape16x9 }, null, Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(4, 1000), MediaSources.Request() with { AspectRatio = AspectRatio.Landscape16x9 }, null, Settings);
 
         Assert.True(plan.KeepRect.IsEmpty);
         Assert.False(plan.ContentRect.IsEmpty);
@@ -172,9 +172,9 @@ public sealed class CanvasPlanTests
     public void Plan_UsesTheDisplayedSize_WhenAPhoneClipIsRotated()
     {
         // What FfprobeJsonParser yields for a 1920x1080 coded stream with a 90° display matrix: 1080x1920.
-        var phone = Sources.Clip(1080, 1920, rotation: 90);
+        var phone = MediaSources.Clip(1080, 1920, rotation: 90);
 
-        var plan = ReframePlanner.Plan(phone, Sources.Request(), null, Settings);
+        var plan = ReframePlanner.Plan(phone, MediaSources.Request(), null, Settings);
 
         Assert.Equal((480, 832), (plan.CanvasWidth, plan.CanvasHeight));
         Assert.Equal(new PixelRect(6, 0, 468, 832), plan.ContentRect);
@@ -183,9 +183,9 @@ public sealed class CanvasPlanTests
     [Fact]
     public void Plan_IgnoresTheTrimBox_WhenTrimBordersIsOff()
     {
-        var options = Sources.Request() with { TrimBorders = false, AspectRatio = AspectRatio.Portrait9x16 };
+        var options = MediaSources.Request() with { TrimBorders = false, AspectRatio = AspectRatio.Portrait9x16 };
 
-        var plan = ReframePlanner.Plan(Sources.Clip(1280, 720), options, new PixelRect(0, 93, 1280, 534), Settings);
+        var plan = ReframePlanner.Plan(MediaSources.Clip(1280, 720), options, new PixelRect(0, 93, 1280, 534), Settings);
 
         Assert.Equal(new PixelRect(0, 0, 1280, 720), plan.TrimBox);
     }
@@ -198,7 +198,7 @@ public sealed class CanvasPlanTests
     {
         foreach (var aspect in WireNames.AspectRatios.Values)
         {
-            var plan = ReframePlanner.Plan(Sources.Clip(w, h), Sources.Request() with { AspectRatio = aspect }, null, Settings);
+            var plan = ReframePlanner.Plan(MediaSources.Clip(w, h), MediaSources.Request() with { AspectRatio = aspect }, null, Settings);
 
             Assert.Equal(0, plan.CanvasWidth % 2);
             Assert.Equal(0, plan.CanvasHeight % 2);

@@ -43,7 +43,7 @@ public sealed class CanaryFixture : IAsyncLifetime
                 return Task.CompletedTask;
             }
             context.Response.ContentType = "video/mp4";
-            return context.Response.Body.WriteAsync(Encoding.ASCII.GetBytes("front")).AsTask();
+            return context.Response.Body.WriteAsync(System.Text.Encoding.ASCII.GetBytes("front")).AsTask();
         });
     }
 
