@@ -1,8 +1,7 @@
 using Reframe.Bench.Wan;
 
-// Usage: dotnet run -c Release --project bench/Reframe.Bench.Wan -- <scenario> [n]
-//   denoise-step [steps]   one denoising step of the tiny DiT loop
-//   t5 [runs]              tokenizer throughput and the tiny UMT5 forward
+// Usage: dotnet run -c Release --project bench/Reframe.Bench.Wan -- <scenario> [argument]
+//   denoise-step [steps]   vae [iterations]   checkpoint [megabytes]   t5 [runs]
 string scenario = args.Length > 0 ? args[0] : "denoise-step";
 switch (scenario)
 {
@@ -17,7 +16,13 @@ switch (scenario)
         int runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
         T5Scenario.Run(KitPaths.Directory, Console.Out, runs);
         return 0;
+    case "vae":
+        VaeBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        return 0;
+    case "checkpoint":
+        CheckpointBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 512);
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}' (denoise-step, {T5Scenario.Name})");
+        Console.Error.WriteLine($"unknown scenario '{scenario}' (denoise-step, vae, checkpoint, {T5Scenario.Name})");
         return 1;
 }
