@@ -1,4 +1,5 @@
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Pipelines;
 using Reframe.Wan.Text;
 using TorchSharp;
@@ -26,7 +27,7 @@ public sealed class Umt5PromptEncoder : IPromptEncoder
     {
         var tokenizer = UmT5Tokenizer.FromFolder(tokenizerDirectory);
         using var checkpoint = CheckpointFiles.Open(checkpointPath);
-        var encoder = new Umt5Encoder(ConfigFromCheckpoint(checkpoint));
+        var encoder = new Umt5Encoder(ConfigFromCheckpoint(checkpoint)).OwnWeights();
         try
         {
             StrictStateDictLoader.Load(encoder, checkpoint, checkpointPath);
@@ -60,9 +61,9 @@ public sealed class Umt5PromptEncoder : IPromptEncoder
     }
 
     /// <summary>[L, dim] embeddings of one prompt (its real length, <c>&lt;/s&gt;</c> included).</summary>
-    public Tensor Encode(string prompt)
+    public Tensor Encode(string prompt, int maxLength)
     {
-        var embeds = _text.Encode([prompt]);
+        var embeds = _text.Encode([prompt], maxLength);
         return embeds[0].to(_device);
     }
 

@@ -1,4 +1,5 @@
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Pipelines;
 using Reframe.Wan.Runtime;
 using Reframe.Wan.Vae;
@@ -23,7 +24,7 @@ public sealed class WanVaeAdapter(WanVae vae) : IWanVae, IDisposable
             dim = (int)checkpoint.Tensors["encoder.conv1.weight"].Shape[0];
         }
 
-        return new WanVaeAdapter(WanVae.Load(checkpointPath, WanVaeConfig.Wan21 with { Dim = dim }, runtime));
+        return new WanVaeAdapter(WanVae.Load(checkpointPath, WanVaeConfig.Wan21 with { Dim = dim }, runtime).OwnWeights());
     }
 
     public Tensor Encode(Tensor video) => Vae.Encode(video);
