@@ -19,4 +19,13 @@ public sealed record ReframeOutcome(
     int GeneratedFrames,
     string ChargedResolutionTier,
     string Engine,
-    string? Interpolator);
+    string? Interpolator)
+{
+    /// <summary>Where the scaled source content lies on the output canvas (<c>meta.content_rect</c>), when the runner
+    /// knows it. An init-only extra rather than a positional parameter so runners written before it still compile.</summary>
+    public PixelRect? ContentRect { get; init; }
+
+    /// <summary>The kept rectangle on the output canvas (<c>meta.keep_rect</c>): everything outside it was generated.
+    /// Lets clients (the playground) outline the outpainted area without re-planning the canvas.</summary>
+    public PixelRect? KeepRect { get; init; }
+}

@@ -1,0 +1,59 @@
+using Reframe.Core.Engines;
+
+namespace Reframe.Engines.Classic;
+
+/// <summary>
+/// The embedded default engine: no model. The new area shows a blurred, dimmed copy of the frame scaled to
+/// cover the canvas, under the sharp source, with a feathered seam. The background is smoothed over time
+/// (restarting at scene cuts) so it does not flicker. Deterministic: same input, same output; the seed plays
+/// no part. First/last frame anchors show in the new area of the first/last frames and fade into the fill.
+/// </summary>
+public sealed class ClassicEngine(ClassicEngineSettings settings) : IVideoEngine
+{
+    public const string EngineName = "classic";
+
+    public ClassicEngine() : this(new ClassicEngineSettings())
+    {
+    }
+
+    public string Name => EngineName;
+
+    public async Task GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    {
+        var filler = new BlurFill(job.Width, job.Height, job.ContentRect, job.KeepRect, settings);
+        var frame = new byte[job.FrameBytes];
+        var reportEvery = Math.Max(1, job.FrameCount / 50);
+        for (var i = 0; i < job.FrameCount; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!await job.CanvasFrames.ReadFrameAsync(frame, cancellationToken))
+            {
+                throw new InvalidOperationException($"the canvas stream ended after {i} of {job.FrameCount} frames");
+            }
+            filler.Fill(frame, AnchorFor(job, i));
+            await output.WriteFrameAsync(frame, cancellationToken);
+            if ((i + 1) % reportEvery == 0 || i + 1 == job.FrameCount)
+            {
+                progress.Report(new TaskProgress("generating", i + 1, job.FrameCount, 5 + 90.0 * (i + 1) / job.FrameCount));
+            }
+        }
+    }
+
+    /// <summary>The anchor image and its weight for frame <paramref name="index"/>: 1 on the pinned frame, easing to 0.</summary>
+    private (byte[] Image, float Weight)? AnchorFor(EngineJob job, int index)
+    {
+        var fade = Math.Max(1, settings.AnchorFadeFrames);
+        if (job.FirstFrame is { } first && index < fade)
+        {
+            return (first, Ease(1 - (float)index / fade));
+        }
+        var fromEnd = job.FrameCount - 1 - index;
+        if (job.LastFrame is { } last && fromEnd < fade)
+        {
+            return (last, Ease(1 - (float)fromEnd / fade));
+        }
+        return null;
+    }
+
+    private static float Ease(float t) => t * t * (3 - 2 * t);
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Reframe.Core.Engines;
+using Reframe.Media.Planning;
+
+namespace Reframe.Media.Ffmpeg;
+
+/// <summary>
+/// Pure builders of ffmpeg argument lists for the decode side (tested as strings). Every input is opened
+/// with only the <c>file</c> protocol allowed, so a hostile upload cannot make ffmpeg fetch URLs.
+/// </summary>
+public static class FfmpegArguments
+{
+    /// <summary>An absolute <c>file:</c> URL, so a name starting with '-' or holding ':' is never read as an option or protocol.</summary>
+    public static string InputPath(string path) => "file:" + Path.GetFullPath(path);
+
+    /// <summary>
+    /// Decodes the source's visible content as rawvideo rgb24 on stdout, exactly as the plan places it:
+    /// resample the rate if needed, keep every (k+1)-th frame, crop the bars, scale, cut to the canvas.
+    /// Frames are <c>plan.ContentRect</c> sized; at most <c>plan.Frames.GeneratedFrames</c> of them.
+    /// </summary>
+    public static IReadOnlyList<string> DecodeContent(string sourcePath, ReframePlan plan, int threads)
+    {
+        var args = new List<string>(Preamble(threads));
+        args.AddRange(["-i", InputPath(sourcePath), "-map", "0:v:0", "-an", "-sn", "-dn"]);
+        args.AddRange(["-vf", ContentFilter(plan)]);
+        // Frames are consumed in order; no timestamp-based duplication or dropping after our own selection.
+        args.AddRange(["-fps_mode", "passthrough"]);
+        args.AddRange(["-frames:v", plan.Frames.GeneratedFrames.ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        return args;
+    }
+
+    /// <summary>The filter chain of <see cref="DecodeContent"/>.</summary>
+    public static string ContentFilter(ReframePlan plan)
+    {
+        var filters = new List<string>();
+        var frames = plan.Frames;
+        if (frames.ResampleSource)
+        {
+            filters.Add($"fps={frames.SourceRate}");
+        }
+        if (frames.DownsampleFactor > 0)
+        {
+            filters.Add(string.Create(CultureInfo.InvariantCulture, $"select=not(mod(n\\,{frames.DownsampleFactor + 1}))"));
+        }
+        // Always cropped, even to the full frame: the crop also pins the size the scale starts from.
+        filters.Add(Crop(plan.TrimBox));
+        filters.Add(string.Create(CultureInfo.InvariantCulture, $"scale={plan.ScaledWidth}:{plan.ScaledHeight}:flags=bicubic"));
+        var visible = plan.VisibleInScaled;
+        if (visible.Width != plan.ScaledWidth || visible.Height != plan.ScaledHeight)
+        {
+            filters.Add(Crop(visible));
+        }
+        filters.Add("format=rgb24");
+        return string.Join(',', filters);
+    }
+
+    /// <summary>
+    /// One displayed frame at each of <paramref name="seconds"/>, full size, rgb24 on stdout, in one process (border
+    /// detection). Each time is its own input with a fast seek, so only a few GOPs are decoded, not the clip;
+    /// a time past the end contributes no frame.
+    /// </summary>
+    public static IReadOnlyList<string> GrabFrames(string sourcePath, IReadOnlyList<double> seconds, int threads)
+    {
+        var args = new List<string>(Preamble(threads));
+        foreach (var t in seconds)
+        {
+            args.AddRange(["-ss", t.ToString("0.###", CultureInfo.InvariantCulture), "-i", InputPath(sourcePath)]);
+        }
+        var graph = new System.Text.StringBuilder();
+        for (var i = 0; i < seconds.Count; i++)
+        {
+            graph.Append(CultureInfo.InvariantCulture, $"[{i}:v:0]trim=end_frame=1,setpts=PTS-STARTPTS[s{i}];");
+        }
+        for (var i = 0; i < seconds.Count; i++)
+        {
+            graph.Append(CultureInfo.InvariantCulture, $"[s{i}]");
+        }
+        graph.Append(CultureInfo.InvariantCulture, $"concat=n={seconds.Count}:v=1:a=0,format=rgb24[out]");
+        args.AddRange(["-filter_complex", graph.ToString(), "-map", "[out]", "-an", "-sn", "-dn"]);
+        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        return args;
+    }
+
+    /// <summary>An image scaled to cover the canvas and centre-cropped to it, rgb24 on stdout (first/last frame anchors).</summary>
+    public static IReadOnlyList<string> FitImage(string imagePath, int width, int height, int threads)
+    {
+        var args = new List<string>(Preamble(threads));
+        args.AddRange(["-i", InputPath(imagePath), "-map", "0:v:0"]);
+        args.AddRange(["-vf", string.Create(CultureInfo.InvariantCulture,
+            $"scale={width}:{height}:force_original_aspect_ratio=increase:flags=bicubic,crop={width}:{height},format=rgb24")]);
+        args.AddRange(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        return args;
+    }
+
+    internal static string Crop(PixelRect r) => string.Create(CultureInfo.InvariantCulture, $"crop={r.Width}:{r.Height}:{r.X}:{r.Y}");
+
+    private static IEnumerable<string> Preamble(int threads)
+    {
+        yield return "-hide_banner";
+        yield return "-nostdin";
+        yield return "-loglevel";
+        yield return "error";
+        if (threads > 0)
+        {
+            yield return "-threads";
+            yield return threads.ToString(CultureInfo.InvariantCulture);
+        }
+        yield return "-protocol_whitelist";
+        yield return "file";
+    }
+}

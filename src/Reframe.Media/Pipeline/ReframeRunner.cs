@@ -1,0 +1,175 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reframe.Core.Engines;
+using Reframe.Core.Requests;
+using Reframe.Media.Encoding;
+using Reframe.Media.Ffmpeg;
+using Reframe.Media.Frames;
+using Reframe.Media.Interpolation;
+using Reframe.Media.Planning;
+using Reframe.Media.Probing;
+
+namespace Reframe.Media.Pipeline;
+
+/// <summary>
+/// One reframe, from a source file to an mp4: probe, plan, decode and place onto the canvas, let the engine
+/// generate, paste the source back inside the keep rectangle, interpolate, encode. Frames stream through
+/// (decoder process → engine → encoder process); nothing holds the whole video. Works around any
+/// <see cref="IVideoEngine"/>: an engine that reads a whole clip before writing is served too (see
+/// <see cref="SourceFrameStore"/>).
+/// </summary>
+public sealed class ReframeRunner : IReframeRunner
+{
+    private readonly IVideoEngine _engine;
+    private readonly MediaSettings _settings;
+    private readonly FfmpegRunner _ffmpeg;
+    private readonly MediaProber _prober;
+    private readonly FfmpegCapabilityProbe _capabilities;
+    private readonly IReadOnlyList<INetworkInterpolator> _networks;
+    private readonly ILogger<ReframeRunner> _logger;
+
+    public ReframeRunner(IVideoEngine engine, MediaSettings settings, ILoggerFactory? loggerFactory = null, IEnumerable<INetworkInterpolator>? networkInterpolators = null)
+    {
+        _engine = engine;
+        _settings = settings;
+        _ffmpeg = new FfmpegRunner(settings);
+        _prober = new MediaProber(_ffmpeg);
+        _capabilities = new FfmpegCapabilityProbe(_ffmpeg);
+        _networks = networkInterpolators?.ToList() ?? [];
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ReframeRunner>();
+    }
+
+    public IVideoEngine Engine => _engine;
+
+    public async Task<ReframeOutcome> RunAsync(ReframeJob job, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    {
+        var options = job.Options;
+        progress.Report(new TaskProgress("probing", 0, 1, 0));
+        var source = await _prober.ProbeVideoAsync(job.SourceVideoPath, cancellationToken);
+
+        progress.Report(new TaskProgress("planning", 0, 1, 1));
+        var trim = options.TrimBorders ? await BorderSampler.DetectAsync(_ffmpeg, job.SourceVideoPath, source, cancellationToken) : (PixelRect?)null;
+        var plan = ReframePlanner.Plan(source, options, trim, _settings);
+        _logger.LogInformation(
+            "Reframe plan: source {SourceWidth}x{SourceHeight} @ {SourceRate} ({SourceFrames} frames), trim {Trim}, canvas {Width}x{Height} ({Tier}), content {Content}, keep {Keep}, generate {Generated} @ {GenerationRate} (k={K}), output {OutputFrames} @ {OutputRate}",
+            source.Width, source.Height, source.FrameRate, source.FrameCount, plan.TrimBox, plan.CanvasWidth, plan.CanvasHeight, WireNames.Of(plan.Tier),
+            plan.ContentRect, plan.KeepRect, plan.Frames.GeneratedFrames, plan.Frames.GenerationRate, plan.Frames.DownsampleFactor, plan.Frames.OutputFrames, plan.Frames.OutputRate);
+
+        var capabilities = await _capabilities.GetAsync(cancellationToken);
+        if (!capabilities.HasLibx264)
+        {
+            throw new InvalidOperationException($"this ffmpeg ({capabilities.VersionLine}) has no libx264 encoder; install Debian's ffmpeg (scripts/setup.sh)");
+        }
+        var firstFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.FirstFramePath, "first frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
+        var lastFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.LastFramePath, "last frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
+        var interpolation = InterpolationStep.Choose(plan.Frames, options.InterpolatorModel, _settings, _networks, capabilities, _logger);
+
+        try
+        {
+            await GenerateAndEncodeAsync(job, plan, interpolation, firstFrame, lastFrame, progress, cancellationToken);
+        }
+        catch
+        {
+            TryDelete(job.OutputPath);
+            throw;
+        }
+
+        var frames = plan.Frames;
+        progress.Report(new TaskProgress("encoding", 1, 1, 100));
+        return new ReframeOutcome(
+            Width: plan.CanvasWidth,
+            Height: plan.CanvasHeight,
+            FramesPerSecond: frames.OutputRate.Value,
+            NumFrames: frames.OutputFrames,
+            DurationSeconds: frames.OutputFrames / frames.OutputRate.Value,
+            // Charged: the generated frames the output uses (4k+1 padding past the end is ours, not the user's).
+            GeneratedFrames: frames.GeneratedFramesUsed,
+            ChargedResolutionTier: WireNames.Of(plan.Tier),
+            Engine: _engine.Name,
+            Interpolator: interpolation.Name)
+        {
+            // For meta.content_rect / meta.keep_rect: lets clients outline the generated area.
+            ContentRect = plan.ContentRect,
+            KeepRect = plan.KeepRect,
+        };
+    }
+
+    private async Task GenerateAndEncodeAsync(ReframeJob job, ReframePlan plan, InterpolationStep interpolation, byte[]? firstFrame, byte[]? lastFrame,
+        IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    {
+        var frames = plan.Frames;
+        var content = plan.ContentRect;
+        var encoder = EncoderSettings.For(job.Options.VideoQuality, job.Options.VideoWriteMode, _settings);
+        var encoderRate = interpolation.Network is null ? frames.GenerationRate : frames.OutputRate;
+        var encodeArgs = EncoderArguments.Encode(plan.CanvasWidth, plan.CanvasHeight, encoderRate, interpolation.EncoderFilter, frames.OutputFrames,
+            encoder, job.OutputPath, _settings.FfmpegThreads);
+
+        await using var decoder = OpenContentDecoder(job.SourceVideoPath, plan);
+        RawVideoReader? fallback = null;
+        await using var store = new SourceFrameStore(
+            _settings.PasteBackWindowFrames,
+            content.Width * content.Height * 3,
+            () => new HoldLastFrameReader(fallback = OpenContentDecoder(job.SourceVideoPath, plan), frames.GeneratedFrames),
+            () => fallback?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await using var encoderWriter = new RawVideoWriter(_ffmpeg.StartFfmpeg(encodeArgs, redirectStandardInput: true), plan.CanvasWidth, plan.CanvasHeight);
+
+        IInterpolatingWriter? network = null;
+        IFrameWriter sink = encoderWriter;
+        if (interpolation.Network is { } net)
+        {
+            network = net.Create(encoderWriter, frames.InterpolationFactor, frames.OutputFrames, interpolation.WeightsPath!);
+            sink = network;
+        }
+        try
+        {
+            var held = new HoldLastFrameReader(decoder, frames.GeneratedFrames);
+            var canvas = new CanvasFrameReader(held, plan, store);
+            var paste = new KeepRectPasteWriter(sink, plan, store, frames.GeneratedFramesUsed);
+            var engineJob = new EngineJob(plan.CanvasWidth, plan.CanvasHeight, frames.GeneratedFrames, frames.GenerationRate.Value,
+                content, plan.KeepRect, canvas, firstFrame, lastFrame, job.Options, job.Seed);
+
+            await _engine.GenerateAsync(engineJob, paste, progress, cancellationToken);
+            if (paste.FramesReceived != frames.GeneratedFrames)
+            {
+                throw new InvalidOperationException($"engine '{_engine.Name}' wrote {paste.FramesReceived} frames; {frames.GeneratedFrames} were planned");
+            }
+            _logger.LogDebug("Decoded {Decoded} source frames for {Generated} generated frames", held.DecodedFrames, frames.GeneratedFrames);
+            if (network is not null)
+            {
+                progress.Report(new TaskProgress("interpolating", 0, 1, 96));
+                await network.FlushAsync(cancellationToken);
+            }
+            progress.Report(new TaskProgress("encoding", 0, 1, 97));
+            await encoderWriter.CompleteAsync(_settings.EncoderFinishTimeout, cancellationToken);
+        }
+        finally
+        {
+            if (network is not null)
+            {
+                await network.DisposeAsync();
+            }
+        }
+    }
+
+    private RawVideoReader OpenContentDecoder(string sourcePath, ReframePlan plan)
+    {
+        var args = FfmpegArguments.DecodeContent(sourcePath, plan, _settings.FfmpegThreads);
+        return new RawVideoReader(_ffmpeg.StartFfmpeg(args, redirectStandardInput: false), plan.ContentRect.Width, plan.ContentRect.Height);
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning(e, "Could not delete the partial output {Path}", path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            _logger.LogWarning(e, "Could not delete the partial output {Path}", path);
+        }
+    }
+}

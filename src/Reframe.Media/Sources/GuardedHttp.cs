@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+
+namespace Reframe.Media.Sources;
+
+/// <summary>
+/// Builds <see cref="HttpClient"/>s whose every TCP connection is checked against a <see cref="NetworkAddressPolicy"/>
+/// at connect time: the host is resolved here, each resolved address is judged, and the socket is opened to the
+/// judged address itself. There is no second resolution between check and use, so DNS rebinding cannot slip
+/// through, and no proxy, which would otherwise make the connection on our behalf. Redirects are never followed
+/// automatically: a caller that follows them (see <see cref="HttpDownloader"/>) sends each hop through the same
+/// check. Use this for any request to a user-chosen URL (inputs, webhooks).
+/// </summary>
+public static class GuardedHttp
+{
+    /// <summary>A handler that connects only where <paramref name="policy"/> allows.</summary>
+    public static SocketsHttpHandler CreateHandler(NetworkAddressPolicy policy, TimeSpan connectTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            // Bytes on the wire are bytes on disk: no transparent gzip, so no compression bomb behind the byte limit.
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = connectTimeout,
+            // A pooled connection was checked when it opened; recycle it so a long-lived client re-resolves names.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, context.DnsEndPoint, cancellationToken),
+        };
+    }
+
+    /// <summary>A client over <see cref="CreateHandler"/> with no overall timeout (callers bound each call).</summary>
+    public static HttpClient CreateClient(NetworkAddressPolicy policy, TimeSpan connectTimeout) =>
+        new(CreateHandler(policy, connectTimeout), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>Resolves, judges and connects; the stream returned is to an address the policy allowed.</summary>
+    public static async ValueTask<Stream> ConnectAsync(
+        NetworkAddressPolicy policy, DnsEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(endpoint);
+
+        var host = endpoint.Host.Trim('[', ']');
+        if (policy.RefusalReason(host) is { } nameReason)
+        {
+            throw new AddressRefusedException(host, host, nameReason);
+        }
+
+        var addresses = IPAddress.TryParse(host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        // Refuse the host if any of its addresses is refused: a name that mixes public and private records is
+        // either misconfigured or an attack, and picking "the good one" would make the outcome depend on order.
+        var candidates = new List<IPEndPoint>(addresses.Length);
+        foreach (var address in addresses)
+        {
+            // Judge and dial the plain IPv4 form of a mapped address: same destination, no dual-mode socket needed.
+            var candidate = new IPEndPoint(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, endpoint.Port);
+            if (policy.RefusalReason(candidate) is { } reason)
+            {
+                throw new AddressRefusedException(host, address.ToString(), reason);
+            }
+            candidates.Add(candidate);
+        }
+
+        Exception? lastError = null;
+        foreach (var candidate in candidates)
+        {
+            var socket = new Socket(candidate.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(candidate, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException error)
+            {
+                socket.Dispose();
+                lastError = error;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        throw lastError!;
+    }
+}

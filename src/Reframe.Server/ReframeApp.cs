@@ -1,0 +1,119 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Reframe.Core.Tasks;
+using Reframe.Media.Sources;
+using Reframe.Server.Auth;
+using Reframe.Server.Configuration;
+using Reframe.Server.Contracts;
+using Reframe.Server.Endpoints;
+using Reframe.Server.Errors;
+using Reframe.Server.Events;
+using Reframe.Server.Playground;
+using Reframe.Server.Results;
+using Reframe.Server.Webhooks;
+using Reframe.Server.Workers;
+using Reframe.Storage.Sqlite;
+using Scalar.AspNetCore;
+
+namespace Reframe.Server;
+
+/// <summary>
+/// The service's composition, reusable by another host. <c>Program.cs</c> is
+/// <c>ReframeApp.Configure(ReframeApp.CreateBuilder(args).Build()).Run()</c>; a host with another engine (the Wan
+/// host, which references libtorch where this project must not) registers its own <c>IReframeRunner</c> or
+/// <c>IVideoEngine</c> on the builder's services before <c>Build()</c>: every registration here is a TryAdd.
+/// </summary>
+public static class ReframeApp
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        AddReframe(builder);
+        return builder;
+    }
+
+    /// <summary>Registers settings, storage, auth, workers and JSON for the service.</summary>
+    public static ReframeSettings AddReframe(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var settings = ReframeSettings.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
+
+        var services = builder.Services;
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => SqliteBackend.Open(settings.DataDirectory, settings.Queue, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ITaskStore>(sp => sp.GetRequiredService<SqliteBackend>().Store);
+        services.TryAddSingleton<ITaskQueue>(sp => sp.GetRequiredService<SqliteBackend>().Queue);
+        services.TryAddSingleton(sp => ApiKeyBootstrap.Load(settings, Console.Out));
+        services.TryAddSingleton<ResultFiles>();
+        services.TryAddSingleton<QueueSignal>();
+        services.TryAddSingleton<RunningTasks>();
+        services.TryAddSingleton<TaskExecutor>();
+        services.TryAddSingleton<ApiKeyFilter>();
+        // Input limits and the private-address switch are the fetcher's own settings (REFRAME_MAX_DOWNLOAD_BYTES,
+        // REFRAME_ALLOW_PRIVATE_URLS...), read from the same configuration.
+        var fetchSettings = FetchSettings.FromEnvironment(key => builder.Configuration[key]);
+        services.TryAddSingleton(fetchSettings);
+        ReframeEngineRegistration.AddDefaults(services, fetchSettings);
+        services.AddHostedService<GenerationWorkers>();
+        services.AddHostedService<QueueMaintenance>();
+        services.AddWebhooks(builder.Configuration, settings, fetchSettings);
+        services.TryAddSingleton(EventStreamSettings.FromConfiguration(builder.Configuration));
+
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // The same names as ServerJson, so the OpenAPI document shows the wire names.
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
+        });
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Reframe";
+            document.Info.Description = "The alibaba/wan2.2-vace-fun-a14b-reframe contract of the hosted AIML API, self-hosted. " +
+                                        "Send 'Authorization: Bearer <key>' on every /v2 call.";
+            return Task.CompletedTask;
+        }));
+        return settings;
+    }
+
+    /// <summary>Opens storage (recovering tasks a killed process left running), loads the keys and maps the endpoints.</summary>
+    public static WebApplication Configure(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var settings = app.Services.GetRequiredService<ReframeSettings>();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reframe");
+
+        // Open the store before the workers start: it takes the data-directory lock and recovers orphans.
+        if (app.Services.GetService<SqliteBackend>() is { } sqlite)
+        {
+            log.LogInformation("Tasks in {Database}; {Recovered} task(s) left running by a previous process were recovered",
+                sqlite.DatabasePath, sqlite.OrphansRecovered);
+            // Single node: scratch space of a previous process belongs to nobody now.
+            if (Directory.Exists(settings.WorkDirectory))
+            {
+                Directory.Delete(settings.WorkDirectory, recursive: true);
+            }
+        }
+        var keys = app.Services.GetRequiredService<ApiKeyRing>();
+        log.LogInformation("{Count} API key(s) accepted; data directory {DataDirectory}", keys.Count, settings.DataDirectory);
+
+        app.UseExceptionHandler(errors => errors.Run(context =>
+            ApiErrors.Create(context, StatusCodes.Status500InternalServerError, "Internal server error.").ExecuteAsync(context)));
+        app.UseStatusCodePages(context =>
+            context.HttpContext.Response.HasStarted
+                ? Task.CompletedTask
+                : ApiErrors.Create(context.HttpContext, context.HttpContext.Response.StatusCode,
+                    context.HttpContext.Response.StatusCode == StatusCodes.Status404NotFound ? "Not found." : "Request failed.")
+                    .ExecuteAsync(context.HttpContext));
+
+        app.MapGenerations();
+        app.MapResultFiles();
+        app.MapHealth();
+        app.MapOpenApi();
+        app.MapScalarApiReference(scalar => scalar.WithTitle("Reframe API"));
+        app.MapGet("/docs", () => Microsoft.AspNetCore.Http.Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+        app.MapGenerationEvents();
+        app.MapPlayground(); // also sends "/" to the playground
+        return app;
+    }
+}

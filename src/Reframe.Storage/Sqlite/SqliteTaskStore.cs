@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Reframe.Core.Engines;
+using Reframe.Core.Tasks;
+
+namespace Reframe.Storage.Sqlite;
+
+/// <summary>The clients' side of the SQLite backend: submit, read, cancel, purge.</summary>
+internal sealed class SqliteTaskStore : ITaskStore
+{
+    private readonly SqliteDatabase _db;
+    private readonly SqliteSubmissionBatcher _batcher;
+    private readonly TaskQueueOptions _options;
+    private readonly TimeProvider _time;
+
+    public SqliteTaskStore(SqliteDatabase db, SqliteSubmissionBatcher batcher, TaskQueueOptions options, TimeProvider time)
+    {
+        _db = db;
+        _batcher = batcher;
+        _options = options;
+        _time = time;
+    }
+
+    public Task CreateAsync(NewGenerationTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        // Not cancellable once handed over: the row may already be in the commit being written.
+        return _batcher.SubmitAsync(task, UnixTime.Ms(_time.GetUtcNow()));
+    }
+
+    public Task<GenerationTask?> FindAsync(Guid id, string ownerId, CancellationToken cancellationToken)
+    {
+        var now = UnixTime.Ms(_time.GetUtcNow());
+        return Task.FromResult(_db.Read(connection => Find(connection, id, ownerId, now)));
+    }
+
+    private const string FindSql = """
+        SELECT seq, status, seed, created_at, ended_at, expires_at, attempts, cancel_requested,
+               progress_json, result_json, error_name, error_message
+        FROM tasks WHERE id = $id AND owner_id = $owner
+        """;
+
+    private const string QueuePositionSql = "SELECT COUNT(*) FROM tasks WHERE status = 0 AND seq < $seq";
+
+    private static GenerationTask? Find(ReaderSession session, Guid id, string ownerId, long now)
+    {
+        var cmd = session.Command(FindSql, "$id", "$owner");
+        cmd.Parameters[0].Value = id.ToString();
+        cmd.Parameters[1].Value = ownerId;
+        long seq;
+        GenerationTask task;
+        using (var r = cmd.ExecuteReader())
+        {
+            if (!r.Read())
+            {
+                return null;
+            }
+            var expiresAt = r.IsDBNull(5) ? (long?)null : r.GetInt64(5);
+            if (expiresAt is { } e && e <= now)
+            {
+                return null; // expired: gone for the client even before the sweeper deletes it
+            }
+            seq = r.GetInt64(0);
+            var status = (GenerationTaskStatus)r.GetInt32(1);
+            task = new GenerationTask(
+                id,
+                ownerId,
+                status,
+                Seed: r.GetInt64(2),
+                CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
+                EndedAt: r.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
+                ExpiresAt: expiresAt is { } x ? DateTimeOffset.FromUnixTimeMilliseconds(x) : null,
+                Attempts: r.GetInt32(6),
+                CancelRequested: r.GetInt64(7) != 0,
+                QueuePosition: null,
+                Progress: r.IsDBNull(8) ? null : JsonSerializer.Deserialize(r.GetString(8), StorageJson.Default.TaskProgress),
+                Result: r.IsDBNull(9) ? null : JsonSerializer.Deserialize(r.GetString(9), StorageJson.Default.TaskResult),
+                Error: r.IsDBNull(10) ? null : new TaskError(r.GetString(10), r.IsDBNull(11) ? "" : r.GetString(11)));
+        }
+        if (task.Status != GenerationTaskStatus.Queued)
+        {
+            return task;
+        }
+        var position = session.Command(QueuePositionSql, "$seq");
+        position.Parameters[0].Value = seq;
+        return task with { QueuePosition = (long)position.ExecuteScalar()! };
+    }
+
+    public Task<CancelOutcome> RequestCancelAsync(Guid id, string ownerId, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return _db.WriteAsync(connection =>
+        {
+            using var tx = connection.BeginTransaction();
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.Parameters.AddWithValue("$id", id.ToString());
+            cmd.Parameters.AddWithValue("$owner", ownerId);
+            cmd.Parameters.AddWithValue("$now", UnixTime.Ms(now));
+            cmd.Parameters.AddWithValue("$expires", UnixTime.Ms(now + _options.Retention));
+            cmd.Parameters.AddWithValue("$name", TaskErrorNames.Cancelled);
+            cmd.Parameters.AddWithValue("$message", "The task was cancelled at the client's request before it started.");
+            cmd.CommandText = """
+                UPDATE tasks SET status = 3, error_name = $name, error_message = $message, ended_at = $now,
+                                 expires_at = $expires, request_json = ''
+                WHERE id = $id AND owner_id = $owner AND status = 0
+                """;
+            var outcome = CancelOutcome.NotFound;
+            if (cmd.ExecuteNonQuery() == 1)
+            {
+                outcome = CancelOutcome.CancelledWhileQueued;
+            }
+            else
+            {
+                cmd.CommandText = "UPDATE tasks SET cancel_requested = 1 WHERE id = $id AND owner_id = $owner AND status = 1";
+                if (cmd.ExecuteNonQuery() == 1)
+                {
+                    outcome = CancelOutcome.CancelRequested;
+                }
+                else
+                {
+                    cmd.CommandText = "SELECT COUNT(*) FROM tasks WHERE id = $id AND owner_id = $owner AND (expires_at IS NULL OR expires_at > $now)";
+                    outcome = (long)cmd.ExecuteScalar()! == 1 ? CancelOutcome.AlreadyEnded : CancelOutcome.NotFound;
+                }
+            }
+            tx.Commit();
+            return outcome;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = UnixTime.Ms(_time.GetUtcNow());
+        return _db.WriteAsync<IReadOnlyList<string>>(connection =>
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "DELETE FROM tasks WHERE expires_at IS NOT NULL AND expires_at <= $now RETURNING file_token";
+            cmd.Parameters.AddWithValue("$now", now);
+            var tokens = new List<string>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (!r.IsDBNull(0))
+                {
+                    tokens.Add(r.GetString(0));
+                }
+            }
+            return tokens;
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+
+namespace Reframe.Client.Tests.Support;
+
+/// <summary>Runs the built <c>reframe</c> CLI as a separate process, as a user would.</summary>
+public static class CliProcess
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reframe.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        // The user's environment must not leak into the test.
+        info.Environment.Remove("REFRAME_URL");
+        info.Environment.Remove("REFRAME_API_KEY");
+        info.Environment.Remove("REFRAME_DATA_DIR");
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
