@@ -19,6 +19,7 @@ namespace Reframe.Wan.Tests.Host;
 /// The service on the Wan engine, end to end over real Kestrel on loopback: a tiny random-weight model folder in
 /// the real layout, a source clip made by ffmpeg, POST, poll, download, and ffprobe the mp4.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public class WanServiceEndToEndTests(ITestOutputHelper output)
 {
     private const string Key = "wan-e2e-key-0123456789abcdef";
