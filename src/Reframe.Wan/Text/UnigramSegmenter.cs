@@ -12,10 +12,10 @@ public sealed class UnigramSegmenter
     /// <summary><c>kUnkPenalty</c> in <c>unigram_model.cc</c>.</summary>
     private const float UnknownPenalty = 10f;
 
-    private readonly Dictionary<string, int> _pieceIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly PieceTrie _trie;
+    private readonly float[] _scores;
+    private readonly SentencePieceType[] _types;
     private readonly SentencePieceModel _model;
-    private readonly int _maxPieceChars;
     private readonly float _minScore;
     private readonly float _maxScore;
 
@@ -32,6 +32,9 @@ public sealed class UnigramSegmenter
         _minScore = float.MaxValue;
         // The reference starts its maximum at FLT_MIN (the smallest positive float), not at -FLT_MAX.
         _maxScore = 1.17549435e-38f;
+        var pieceIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        _scores = model.Pieces.Select(p => p.Score).ToArray();
+        _types = model.Pieces.Select(p => p.Type).ToArray();
         for (int id = 0; id < model.Pieces.Count; id++)
         {
             var piece = model.Pieces[id];
@@ -40,8 +43,7 @@ public sealed class UnigramSegmenter
             if (piece.Type is SentencePieceType.Normal or SentencePieceType.UserDefined or SentencePieceType.Unused
                 && piece.Piece.Length > 0)
             {
-                _pieceIds.TryAdd(piece.Piece, id);
-                _maxPieceChars = Math.Max(_maxPieceChars, piece.Piece.Length);
+                pieceIds.TryAdd(piece.Piece, id); // the first of duplicate pieces wins, as in SentencePiece
             }
             if (piece.Type == SentencePieceType.Normal)
             {
@@ -53,7 +55,7 @@ public sealed class UnigramSegmenter
         {
             throw new InvalidDataException($"SentencePiece model has no valid unknown id ({model.UnkId}).");
         }
-        _lookup = _pieceIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        _trie = new PieceTrie(pieceIds);
     }
 
     /// <summary>One segment of the best path: UTF-16 range in the normalised text and its piece id.</summary>
@@ -76,22 +78,28 @@ public sealed class UnigramSegmenter
             int charLength = char.IsHighSurrogate(normalized[start]) && start + 1 < size
                 && char.IsLowSurrogate(normalized[start + 1]) ? 2 : 1;
             bool hasSingleCharPiece = false;
-            int maxEnd = Math.Min(size, start + _maxPieceChars);
-            for (int end = start + 1; end <= maxEnd; end++)
+            int node = PieceTrie.Root;
+            for (int end = start + 1; end <= size; end++)
             {
-                if (!_lookup.TryGetValue(normalized.AsSpan(start, end - start), out int id))
+                node = _trie.Step(node, normalized[end - 1]);
+                if (node < 0)
+                {
+                    break;
+                }
+                int id = _trie.ValueOf(node);
+                if (id < 0)
                 {
                     continue;
                 }
-                var piece = _model.Pieces[id];
-                if (piece.Type == SentencePieceType.Unused)
+                var type = _types[id];
+                if (type == SentencePieceType.Unused)
                 {
                     continue;
                 }
                 // User-defined symbols get a bonus so they always win (in bytes, in double, as the reference).
-                double score = piece.Type == SentencePieceType.UserDefined
+                double score = type == SentencePieceType.UserDefined
                     ? Encoding.UTF8.GetByteCount(normalized.AsSpan(start, end - start)) * _maxScore - 0.1
-                    : piece.Score;
+                    : _scores[id];
                 double candidate = score + scoreTillHere;
                 if (startsAt[end] == -1 || candidate > bestScore[end])
                 {
