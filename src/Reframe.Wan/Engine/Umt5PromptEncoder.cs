@@ -27,11 +27,11 @@ public sealed class Umt5PromptEncoder : IPromptEncoder
     {
         var tokenizer = UmT5Tokenizer.FromFolder(tokenizerDirectory);
         using var checkpoint = CheckpointFiles.Open(checkpointPath);
-        var encoder = new Umt5Encoder(ConfigFromCheckpoint(checkpoint)).OwnWeights();
+        // Built where it runs (bf16 on the GPU): never a float32 CPU copy of the 5.7 B parameters first.
+        var encoder = new Umt5Encoder(ConfigFromCheckpoint(checkpoint), device, dtype).OwnWeights();
         try
         {
             StrictStateDictLoader.Load(encoder, checkpoint, checkpointPath);
-            encoder.to(device, dtype);
             encoder.eval();
             return new Umt5PromptEncoder(new Umt5TextEncoder(tokenizer, encoder), device);
         }
