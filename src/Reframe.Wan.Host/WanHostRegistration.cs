@@ -36,10 +36,11 @@ public static class WanHostRegistration
             DType = builder.Configuration[DTypeKey] ?? "auto",
         };
 
-        // Eager: the layout check (and the device resolution) fail here, at start-up, not on the first task.
-        using var startupLoggers = LoggerFactory.Create(logging => logging.AddSimpleConsole());
-        var engine = WanEngine.Create(modelDirectory, runtime, startupLoggers);
-        builder.Services.AddSingleton(engine);
+        // Eager: the layout check and the device resolution fail here, at start-up, not on the first task.
+        var layout = new WanModelLayout(modelDirectory);
+        layout.RequireComplete();
+        var resolved = WanRuntime.Resolve(runtime);
+        builder.Services.AddSingleton(sp => WanEngine.Create(layout, resolved, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.RemoveAll<IReframeRunner>();
         builder.Services.AddSingleton<IReframeRunner>(sp =>
             ClassicEngineRegistration.CreateRunner(sp.GetRequiredService<WanEngine>(), new MediaSettings(), sp.GetRequiredService<ILoggerFactory>()));

@@ -38,7 +38,14 @@ public sealed class WanEngine : IVideoEngine, IDisposable
     {
         var layout = new WanModelLayout(modelDirectory);
         layout.RequireComplete();
-        var runtime = WanRuntime.Resolve(runtimeOptions);
+        return Create(layout, WanRuntime.Resolve(runtimeOptions), loggers);
+    }
+
+    /// <summary>The engine for an already checked folder and resolved runtime (applies the runtime's switches).</summary>
+    public static WanEngine Create(WanModelLayout layout, WanRuntime runtime, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(runtime);
         runtime.Apply();
         var log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WanEngine>();
         log.LogInformation("Wan engine: model {Directory}, device {Device}, dtype {DType}", layout.ModelDirectory, runtime.Device, runtime.DType);
