@@ -38,15 +38,25 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task Submit_ExitsWithUsageCode_WhenServerRejectsAnOption()
+    public async Task Submit_ExitsWithUsageCodeAndNamesTheField_WhenServerRejectsTheRequest()
     {
         await using var service = await ReframeService.StartAsync(new Dictionary<string, string> { ["REFRAME_WORKERS"] = "0" });
 
         var (exitCode, _, stderr) = await CliProcess.RunAsync(
-            "submit", "https://example.com/a.mp4", "--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey, "--num-inference-steps", "99");
+            "submit", "https://example.com/a.mp4", "--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey, "--webhook-url", "ftp://example.com/hook");
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("num_inference_steps", stderr, StringComparison.Ordinal);
+        Assert.Contains("rejected the request", stderr, StringComparison.Ordinal);
+        Assert.Contains("webhook_url", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_ExitsWithUsageCodeBeforeSending_WhenOptionIsOutOfRange()
+    {
+        var (exitCode, _, stderr) = await CliProcess.RunAsync("submit", "https://example.com/a.mp4", "--key", "k", "--num-inference-steps", "99");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("--num-inference-steps must be between 2 and 50", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class PlaygroundBrowserTests
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1360, Height = 860 } });
         var consoleErrors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
+        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add($"{message.Text} ({message.Location})"); };
         page.SetDefaultTimeout(60_000);
 
         await page.GotoAsync(service.Origin.AbsoluteUri); // "/" redirects to the playground
@@ -50,7 +50,7 @@ public sealed class PlaygroundBrowserTests
         Assert.Equal("kept source", await page.GetAttributeAsync("#keep-rect", "data-label"));
         var keepX = int.Parse((await page.GetAttributeAsync("#keep-rect", "data-x"))!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(keepX, 1, 415);
-        Assert.Equal("completed", await page.InnerTextAsync("#status-badge"));
+        Assert.Equal("completed", await page.TextContentAsync("#status-badge"));
         Assert.Empty(consoleErrors);
 
         // The download link serves the mp4 itself.

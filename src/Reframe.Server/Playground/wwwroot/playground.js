@@ -330,6 +330,18 @@ function estimateKeep(canvas) {
   drawKeep({ x: Math.round((canvas.w - w) / 2), y: Math.round((canvas.h - h) / 2), width: w, height: h }, canvas, "source (estimated)");
 }
 
+// Source and result play as one: a click on either pauses or plays both, in step.
+for (const video of [els.source, els.result]) {
+  video.addEventListener("click", () => {
+    const play = video.paused;
+    const t = video.currentTime;
+    for (const v of [els.source, els.result]) {
+      if (!v.src) continue;
+      if (play) { v.currentTime = t; v.play().catch(() => {}); } else { v.pause(); }
+    }
+  });
+}
+
 els.outline.addEventListener("change", () => { if (els.keep.dataset.label) els.keep.hidden = !els.outline.checked; });
 
 function showFormError(message) { els.formError.textContent = message; els.formError.hidden = false; }
