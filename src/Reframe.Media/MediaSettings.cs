@@ -26,6 +26,12 @@ public sealed record MediaSettings
     /// <summary>Canvas sides are multiples of this for <c>aspect_ratio: auto</c> (the VAE/patch grid).</summary>
     public int AutoAspectMultiple { get; init; } = 16;
 
+    /// <summary>
+    /// <c>aspect_ratio: auto</c> takes the table's canvas when the source's shape is within this (relative) of
+    /// 16:9, 9:16 or 1:1, so a 1920x1080 clip gets 832x480 rather than a near-identical 848x480.
+    /// </summary>
+    public double AutoAspectSnapTolerance { get; init; } = 0.03;
+
     /// <summary>The most extreme long/short ratio an <c>auto</c> canvas may take; beyond it the shape is clamped.</summary>
     public double AutoAspectMaxRatio { get; init; } = 4.0;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reframe.Core.Tasks;
+using Reframe.Media.Sources;
 using Reframe.Server.Auth;
 using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
@@ -49,13 +50,22 @@ public static class ReframeApp
         services.TryAddSingleton<RunningTasks>();
         services.TryAddSingleton<TaskExecutor>();
         services.TryAddSingleton<ApiKeyFilter>();
-        ReframeEngineRegistration.AddDefaults(services, settings);
+        // Input limits and the private-address switch are the fetcher's own settings (REFRAME_MAX_DOWNLOAD_BYTES,
+        // REFRAME_ALLOW_PRIVATE_URLS...), read from the same configuration.
+        var fetchSettings = FetchSettings.FromEnvironment(key => builder.Configuration[key]);
+        services.TryAddSingleton(fetchSettings);
+        ReframeEngineRegistration.AddDefaults(services, fetchSettings);
         services.AddHostedService<GenerationWorkers>();
         services.AddHostedService<QueueMaintenance>();
-        services.AddWebhooks(builder.Configuration, settings);
+        services.AddWebhooks(builder.Configuration, settings, fetchSettings);
         services.TryAddSingleton(EventStreamSettings.FromConfiguration(builder.Configuration));
 
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // The same names as ServerJson, so the OpenAPI document shows the wire names.
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
+        });
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Reframe";

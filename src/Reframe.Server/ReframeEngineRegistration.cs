@@ -4,7 +4,6 @@ using Reframe.Core.Inputs;
 using Reframe.Engines.Classic;
 using Reframe.Media;
 using Reframe.Media.Sources;
-using Reframe.Server.Configuration;
 
 namespace Reframe.Server;
 
@@ -14,18 +13,12 @@ namespace Reframe.Server;
 /// </summary>
 internal static class ReframeEngineRegistration
 {
-    public static void AddDefaults(IServiceCollection services, ReframeSettings settings)
+    public static void AddDefaults(IServiceCollection services, FetchSettings fetchSettings)
     {
         services.TryAddSingleton<IReframeRunner>(sp =>
             ClassicEngineRegistration.CreateRunner(new MediaSettings(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<IInputFetcher>(sp => new InputFetcher(
-            new FetchSettings
-            {
-                AllowPrivateUrls = settings.AllowPrivateUrls,
-                MaxDownloadBytes = settings.MaxDownloadBytes,
-                DownloadTimeout = settings.DownloadTimeout,
-                MaxDataUriBytes = settings.MaxDataUriBytes,
-            },
+            fetchSettings,
             sp.GetRequiredService<TimeProvider>()));
     }
 }

@@ -55,15 +55,30 @@ public static class FfmpegArguments
         return string.Join(',', filters);
     }
 
-    /// <summary>One displayed frame at <paramref name="seconds"/>, full size, rgb24 on stdout (border detection).</summary>
-    public static IReadOnlyList<string> GrabFrame(string sourcePath, double seconds, int threads)
+    /// <summary>
+    /// One displayed frame at each of <paramref name="seconds"/>, full size, rgb24 on stdout, in one process (border
+    /// detection). Each time is its own input with a fast seek, so only a few GOPs are decoded, not the clip;
+    /// a time past the end contributes no frame.
+    /// </summary>
+    public static IReadOnlyList<string> GrabFrames(string sourcePath, IReadOnlyList<double> seconds, int threads)
     {
-        var args = new List<string>(Preamble(threads))
+        var args = new List<string>(Preamble(threads));
+        foreach (var t in seconds)
         {
-            "-ss", seconds.ToString("0.###", CultureInfo.InvariantCulture),
-        };
-        args.AddRange(["-i", InputPath(sourcePath), "-map", "0:v:0", "-an", "-sn", "-dn"]);
-        args.AddRange(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+            args.AddRange(["-ss", t.ToString("0.###", CultureInfo.InvariantCulture), "-i", InputPath(sourcePath)]);
+        }
+        var graph = new System.Text.StringBuilder();
+        for (var i = 0; i < seconds.Count; i++)
+        {
+            graph.Append(CultureInfo.InvariantCulture, $"[{i}:v:0]trim=end_frame=1,setpts=PTS-STARTPTS[s{i}];");
+        }
+        for (var i = 0; i < seconds.Count; i++)
+        {
+            graph.Append(CultureInfo.InvariantCulture, $"[s{i}]");
+        }
+        graph.Append(CultureInfo.InvariantCulture, $"concat=n={seconds.Count}:v=1:a=0,format=rgb24[out]");
+        args.AddRange(["-filter_complex", graph.ToString(), "-map", "[out]", "-an", "-sn", "-dn"]);
+        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
         return args;
     }
 

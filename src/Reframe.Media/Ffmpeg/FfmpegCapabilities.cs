@@ -16,36 +16,41 @@ public sealed record FfmpegCapabilities(bool HasLibx264, bool HasMinterpolate, s
         listing.Split('\n').Any(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(1).Contains(name, StringComparer.Ordinal));
 }
 
-/// <summary>Probes <see cref="FfmpegCapabilities"/> once and caches the answer (a failed probe is retried next time).</summary>
+/// <summary>
+/// Probes <see cref="FfmpegCapabilities"/> once per ffmpeg executable for the whole process and caches the
+/// answer (a failed probe is retried next time).
+/// </summary>
 public sealed class FfmpegCapabilityProbe(FfmpegRunner runner)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private FfmpegCapabilities? _cached;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FfmpegCapabilities> Known = new(StringComparer.Ordinal);
+    private static readonly SemaphoreSlim Gate = new(1, 1);
 
     public async Task<FfmpegCapabilities> GetAsync(CancellationToken cancellationToken)
     {
-        if (_cached is { } known)
+        var key = runner.Settings.FfmpegPath;
+        if (Known.TryGetValue(key, out var known))
         {
             return known;
         }
-        await _gate.WaitAsync(cancellationToken);
+        await Gate.WaitAsync(cancellationToken);
         try
         {
-            if (_cached is null)
+            if (!Known.TryGetValue(key, out known))
             {
                 var encoders = await runner.RunFfmpegAsync(["-hide_banner", "-encoders"], 1 << 20, cancellationToken);
                 var filters = await runner.RunFfmpegAsync(["-hide_banner", "-filters"], 1 << 20, cancellationToken);
                 var version = await runner.RunFfmpegAsync(["-version"], 1 << 20, cancellationToken);
-                _cached = FfmpegCapabilities.Parse(
+                known = FfmpegCapabilities.Parse(
                     System.Text.Encoding.UTF8.GetString(encoders),
                     System.Text.Encoding.UTF8.GetString(filters),
                     System.Text.Encoding.UTF8.GetString(version));
+                Known[key] = known;
             }
-            return _cached;
+            return known;
         }
         finally
         {
-            _gate.Release();
+            Gate.Release();
         }
     }
 }

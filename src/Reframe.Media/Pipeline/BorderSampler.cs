@@ -12,35 +12,34 @@ internal static class BorderSampler
     {
         var settings = runner.Settings;
         var frameBytes = checked(info.Width * info.Height * 3);
-        var samples = new List<byte[]>();
         var count = Math.Max(1, settings.BorderSampleFrames);
         var duration = info.DurationSeconds > 0 ? info.DurationSeconds : info.FrameCount / info.FrameRate.Value;
-        for (var i = 0; i < count; i++)
+        var times = Enumerable.Range(0, count).Select(i => duration * (i + 0.5) / count).ToList();
+        var samples = await GrabAsync(runner, sourcePath, times, frameBytes, cancellationToken);
+        if (samples.Count == 0)
         {
-            var seconds = duration * (i + 0.5) / count;
-            if (await GrabAsync(runner, sourcePath, seconds, frameBytes, cancellationToken) is { } frame)
-            {
-                samples.Add(frame);
-            }
-        }
-        if (samples.Count == 0 && await GrabAsync(runner, sourcePath, 0, frameBytes, cancellationToken) is { } first)
-        {
-            samples.Add(first);
+            samples = await GrabAsync(runner, sourcePath, [0], frameBytes, cancellationToken);
         }
         return BorderDetector.Detect(samples, info.Width, info.Height, settings);
     }
 
-    private static async Task<byte[]?> GrabAsync(FfmpegRunner runner, string sourcePath, double seconds, int frameBytes, CancellationToken cancellationToken)
+    private static async Task<List<byte[]>> GrabAsync(FfmpegRunner runner, string sourcePath, IReadOnlyList<double> times, int frameBytes, CancellationToken cancellationToken)
     {
+        byte[] bytes;
         try
         {
-            var bytes = await runner.RunFfmpegAsync(FfmpegArguments.GrabFrame(sourcePath, seconds, runner.Settings.FfmpegThreads), frameBytes, cancellationToken);
-            return bytes.Length == frameBytes ? bytes : null;
+            bytes = await runner.RunFfmpegAsync(FfmpegArguments.GrabFrames(sourcePath, times, runner.Settings.FfmpegThreads), frameBytes * times.Count, cancellationToken);
         }
         catch (FfmpegException)
         {
-            // A sample that cannot be decoded says nothing about bars; the decode proper reports real damage.
-            return null;
+            // Samples that cannot be decoded say nothing about bars; the decode proper reports real damage.
+            return [];
         }
+        var frames = new List<byte[]>();
+        for (var offset = 0; offset + frameBytes <= bytes.Length; offset += frameBytes)
+        {
+            frames.Add(bytes.AsSpan(offset, frameBytes).ToArray());
+        }
+        return frames;
     }
 }

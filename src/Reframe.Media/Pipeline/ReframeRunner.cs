@@ -82,7 +82,8 @@ public sealed class ReframeRunner : IReframeRunner
             FramesPerSecond: frames.OutputRate.Value,
             NumFrames: frames.OutputFrames,
             DurationSeconds: frames.OutputFrames / frames.OutputRate.Value,
-            GeneratedFrames: frames.GeneratedFrames,
+            // Charged: the generated frames the output uses (4k+1 padding past the end is ours, not the user's).
+            GeneratedFrames: frames.GeneratedFramesUsed,
             ChargedResolutionTier: WireNames.Of(plan.Tier),
             Engine: _engine.Name,
             Interpolator: interpolation.Name)

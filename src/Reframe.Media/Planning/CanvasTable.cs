@@ -46,10 +46,20 @@ public static class CanvasTable
 
     /// <summary>
     /// <c>aspect_ratio: auto</c>: the source's shape at about the tier's area (that of its 16:9 canvas), both sides
-    /// multiples of <paramref name="multiple"/>. Shapes beyond <paramref name="maxRatio"/> are clamped to it.
+    /// multiples of <paramref name="multiple"/>; the table's canvas when the shape is within <paramref name="snapTolerance"/> of one
+    /// of its aspects. Shapes beyond <paramref name="maxRatio"/> are clamped to it.
     /// </summary>
-    public static (int Width, int Height) AutoSize(Resolution tier, int sourceWidth, int sourceHeight, int multiple, double maxRatio)
+    public static (int Width, int Height) AutoSize(Resolution tier, int sourceWidth, int sourceHeight, int multiple, double maxRatio, double snapTolerance)
     {
+        var shape = (double)sourceWidth / sourceHeight;
+        foreach (var aspect in new[] { AspectRatio.Landscape16x9, AspectRatio.Portrait9x16, AspectRatio.Square1x1 })
+        {
+            var (w, h) = Size(tier, aspect);
+            if (Math.Abs(shape / ((double)w / h) - 1) <= snapTolerance)
+            {
+                return (w, h);
+            }
+        }
         var (w16, h16) = Size(tier, AspectRatio.Landscape16x9);
         double area = (double)w16 * h16;
         var ratio = Math.Clamp((double)sourceWidth / sourceHeight, 1 / maxRatio, maxRatio);

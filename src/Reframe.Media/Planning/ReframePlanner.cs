@@ -23,7 +23,7 @@ public static class ReframePlanner
         var tier = options.Resolution == Resolution.Auto ? CanvasTable.NearestTier(source.Width, source.Height) : options.Resolution;
         // aspect auto follows the shape before trimming: trimming bars and filling that area "un-letterboxes" a clip.
         var (canvasWidth, canvasHeight) = options.AspectRatio == AspectRatio.Auto
-            ? CanvasTable.AutoSize(tier, source.Width, source.Height, settings.AutoAspectMultiple, settings.AutoAspectMaxRatio)
+            ? CanvasTable.AutoSize(tier, source.Width, source.Height, settings.AutoAspectMultiple, settings.AutoAspectMaxRatio, settings.AutoAspectSnapTolerance)
             : CanvasTable.Size(tier, options.AspectRatio);
 
         var content = options.TrimBorders && trimBox is { IsEmpty: false } box ? box : new PixelRect(0, 0, source.Width, source.Height);

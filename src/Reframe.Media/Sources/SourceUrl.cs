@@ -40,7 +40,32 @@ internal static class SourceUrl
         {
             throw new ReframeFailure(failureName, "The URL has no host name.");
         }
+        // Dial what the name normalises to: IDNA maps '127。0。0。1' and (with ICU) full-width digits '１２７.０.０.１'
+        // to the literal 127.0.0.1, which the connect-time check must judge as the address it is. Without ICU
+        // (invariant globalization) the digits are folded here, so the outcome does not depend on the platform.
+        if (uri.HostNameType == UriHostNameType.Dns && NumericHost(uri) is { } literal)
+        {
+            uri = new UriBuilder(uri) { Host = literal }.Uri;
+        }
         return uri;
+    }
+
+    /// <summary>The IP literal a DNS-typed host really denotes, or null when it is a name.</summary>
+    private static string? NumericHost(Uri uri)
+    {
+        var idnIsPlainAscii = uri.IdnHost.All(char.IsAscii) && !uri.IdnHost.Contains("xn--", StringComparison.Ordinal);
+        var candidate = idnIsPlainAscii ? uri.IdnHost : string.Concat(uri.Host.Select(FoldDigit));
+        return System.Net.IPAddress.TryParse(candidate, out var address) ? address.ToString() : null;
+    }
+
+    private static char FoldDigit(char c)
+    {
+        if (c is '\u3002' or '\uFF0E' or '\uFF61')
+        {
+            return '.';
+        }
+        var digit = System.Globalization.CharUnicodeInfo.GetDecimalDigitValue(c);
+        return digit >= 0 ? (char)('0' + digit) : c;
     }
 
     /// <summary>Scheme, host and port only: query strings often carry signatures that must not reach logs.</summary>

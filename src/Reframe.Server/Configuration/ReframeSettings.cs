@@ -6,7 +6,8 @@ namespace Reframe.Server.Configuration;
 /// <summary>
 /// Every REFRAME_* setting, read once at start-up from configuration (environment variables, or the same keys
 /// in appsettings / the command line). docs/configuration.md lists them; keep the two in step.
-/// A malformed value stops start-up with a message naming the variable.
+/// A malformed value stops start-up with a message naming the variable. The input limits (REFRAME_MAX_DOWNLOAD_BYTES,
+/// REFRAME_ALLOW_PRIVATE_URLS...) are read by the fetcher's own settings, Reframe.Media.Sources.FetchSettings.
 /// </summary>
 public sealed record ReframeSettings
 {
@@ -14,11 +15,7 @@ public sealed record ReframeSettings
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
     public int Workers { get; init; } = 1;
     public Uri? PublicBaseUrl { get; init; }
-    public bool AllowPrivateUrls { get; init; }
-    public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
-    public long MaxDownloadBytes { get; init; } = 512L * 1024 * 1024;
-    public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromSeconds(120);
-    public long MaxDataUriBytes { get; init; } = 48L * 1024 * 1024;
+    public long MaxRequestBytes { get; init; } = 100L * 1024 * 1024;
     public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromMinutes(60);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TaskQueueOptions Queue { get; init; } = new();
@@ -39,11 +36,7 @@ public sealed record ReframeSettings
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Workers = Int(configuration, "REFRAME_WORKERS", 1, min: 0, max: 256),
             PublicBaseUrl = BaseUrl(configuration, "REFRAME_PUBLIC_BASE_URL"),
-            AllowPrivateUrls = Bool(configuration, "REFRAME_ALLOW_PRIVATE_URLS", false),
-            MaxRequestBytes = Long(configuration, "REFRAME_MAX_REQUEST_BYTES", 64L * 1024 * 1024, min: 1024),
-            MaxDownloadBytes = Long(configuration, "REFRAME_MAX_DOWNLOAD_BYTES", 512L * 1024 * 1024, min: 1024),
-            DownloadTimeout = TimeSpan.FromSeconds(Int(configuration, "REFRAME_DOWNLOAD_TIMEOUT_SECONDS", 120, min: 1, max: 86_400)),
-            MaxDataUriBytes = Long(configuration, "REFRAME_MAX_DATA_URI_BYTES", 48L * 1024 * 1024, min: 1024),
+            MaxRequestBytes = Long(configuration, "REFRAME_MAX_REQUEST_BYTES", 100L * 1024 * 1024, min: 1024),
             TaskTimeout = TimeSpan.FromMinutes(Int(configuration, "REFRAME_TASK_TIMEOUT_MINUTES", 60, min: 1, max: 7 * 24 * 60)),
             PollInterval = TimeSpan.FromMilliseconds(Int(configuration, "REFRAME_POLL_MS", 1000, min: 10, max: 60_000)),
             Queue = new TaskQueueOptions
@@ -70,21 +63,6 @@ public sealed record ReframeSettings
             throw new InvalidOperationException($"{key}='{raw}' is not an integer in {min}..{max}.");
         }
         return value;
-    }
-
-    private static bool Bool(IConfiguration c, string key, bool fallback)
-    {
-        var raw = c[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-        return raw.Trim().ToUpperInvariant() switch
-        {
-            "TRUE" or "1" or "YES" => true,
-            "FALSE" or "0" or "NO" => false,
-            _ => throw new InvalidOperationException($"{key}='{raw}' is not true or false."),
-        };
     }
 
     private static Uri? BaseUrl(IConfiguration c, string key)

@@ -7,13 +7,14 @@ namespace Reframe.Server.Webhooks;
 /// <summary>Adds webhook delivery to the service (one call from the composition).</summary>
 public static class WebhookRegistration
 {
-    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration, ReframeSettings settings)
+    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration, ReframeSettings settings, FetchSettings fetchSettings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(fetchSettings);
         services.TryAddSingleton(_ => WebhookSettings.FromConfiguration(configuration, settings.DataDirectory));
         services.TryAddSingleton(sp => new WebhookOutbox(settings.DataDirectory, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new WebhookHttpClient(
-            settings.AllowPrivateUrls ? NetworkAddressPolicy.AllowAll : NetworkAddressPolicy.PublicOnly,
+            fetchSettings.AllowPrivateUrls ? NetworkAddressPolicy.AllowAll : NetworkAddressPolicy.PublicOnly,
             TimeSpan.FromSeconds(10)));
         services.AddHostedService<WebhookDispatcher>();
         return services;

@@ -5,22 +5,23 @@ namespace Reframe.Server.Workers;
 
 /// <summary>
 /// REFRAME_WORKERS loops, each taking one task at a time from the queue. An idle loop sleeps until a submission
-/// wakes it or the poll interval passes.
+/// wakes it or the poll interval passes. With REFRAME_WORKERS=0 the node only serves the API (no engine is
+/// resolved), for a front node beside worker nodes on a shared store.
 /// </summary>
 public sealed partial class GenerationWorkers : BackgroundService
 {
     private readonly ITaskQueue _queue;
-    private readonly TaskExecutor _executor;
+    private readonly IServiceProvider _services;
     private readonly QueueSignal _signal;
     private readonly ReframeSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<GenerationWorkers> _log;
 
-    public GenerationWorkers(ITaskQueue queue, TaskExecutor executor, QueueSignal signal, ReframeSettings settings,
+    public GenerationWorkers(ITaskQueue queue, IServiceProvider services, QueueSignal signal, ReframeSettings settings,
         TimeProvider time, ILogger<GenerationWorkers> log)
     {
         _queue = queue;
-        _executor = executor;
+        _services = services;
         _signal = signal;
         _settings = settings;
         _time = time;
@@ -30,12 +31,17 @@ public sealed partial class GenerationWorkers : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(_settings.Workers);
+        if (_settings.Workers == 0)
+        {
+            return Task.CompletedTask;
+        }
+        var executor = _services.GetRequiredService<TaskExecutor>();
         var loops = Enumerable.Range(0, _settings.Workers)
-            .Select(i => Task.Run(() => RunLoopAsync($"{Environment.MachineName}/{Environment.ProcessId}/{i}", stoppingToken), stoppingToken));
+            .Select(i => Task.Run(() => RunLoopAsync(executor, $"{Environment.MachineName}/{Environment.ProcessId}/{i}", stoppingToken), stoppingToken));
         return Task.WhenAll(loops);
     }
 
-    private async Task RunLoopAsync(string workerId, CancellationToken stopping)
+    private async Task RunLoopAsync(TaskExecutor executor, string workerId, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
@@ -48,7 +54,7 @@ public sealed partial class GenerationWorkers : BackgroundService
                     await Task.WhenAny(wake, Task.Delay(_settings.PollInterval, _time, stopping)).ConfigureAwait(false);
                     continue;
                 }
-                await _executor.ExecuteAsync(lease, stopping).ConfigureAwait(false);
+                await executor.ExecuteAsync(lease, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -14,7 +14,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentBag<SqliteConnection> _readers = new();
+    private readonly ConcurrentBag<ReaderSession> _readers = new();
     private bool _disposed;
 
     private SqliteDatabase(string path)
@@ -90,26 +90,26 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on a reader connection (a consistent snapshot; never blocks the writer).</summary>
-    public T Read<T>(Func<SqliteConnection, T> work)
+    public T Read<T>(Func<ReaderSession, T> work)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_readers.TryTake(out var connection))
+        if (!_readers.TryTake(out var session))
         {
-            connection = OpenConnection();
+            session = new ReaderSession(OpenConnection());
         }
         try
         {
-            return work(connection);
+            return work(session);
         }
         finally
         {
-            if (_disposed || _readers.Count >= 32)
+            if (_disposed || _readers.Count >= 64)
             {
-                connection.Dispose();
+                session.Dispose();
             }
             else
             {
-                _readers.Add(connection);
+                _readers.Add(session);
             }
         }
     }

@@ -192,12 +192,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
     }
 
     public Task<long> CountQueuedAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_db.Read(connection =>
-        {
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM tasks WHERE status = 0";
-            return (long)cmd.ExecuteScalar()!;
-        }));
+        Task.FromResult(_db.Read(session => (long)session.Command("SELECT COUNT(*) FROM tasks WHERE status = 0").ExecuteScalar()!));
 
     private static SqliteCommand LeaseCommand(SqliteConnection connection, TaskLease lease, string sql)
     {

@@ -34,16 +34,19 @@ internal sealed class SqliteTaskStore : ITaskStore
         return Task.FromResult(_db.Read(connection => Find(connection, id, ownerId, now)));
     }
 
-    private static GenerationTask? Find(SqliteConnection connection, Guid id, string ownerId, long now)
+    private const string FindSql = """
+        SELECT seq, status, seed, created_at, ended_at, expires_at, attempts, cancel_requested,
+               progress_json, result_json, error_name, error_message
+        FROM tasks WHERE id = $id AND owner_id = $owner
+        """;
+
+    private const string QueuePositionSql = "SELECT COUNT(*) FROM tasks WHERE status = 0 AND seq < $seq";
+
+    private static GenerationTask? Find(ReaderSession session, Guid id, string ownerId, long now)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = """
-            SELECT seq, status, seed, created_at, ended_at, expires_at, attempts, cancel_requested,
-                   progress_json, result_json, error_name, error_message
-            FROM tasks WHERE id = $id AND owner_id = $owner
-            """;
-        cmd.Parameters.AddWithValue("$id", id.ToString());
-        cmd.Parameters.AddWithValue("$owner", ownerId);
+        var cmd = session.Command(FindSql, "$id", "$owner");
+        cmd.Parameters[0].Value = id.ToString();
+        cmd.Parameters[1].Value = ownerId;
         long seq;
         GenerationTask task;
         using (var r = cmd.ExecuteReader())
@@ -78,9 +81,8 @@ internal sealed class SqliteTaskStore : ITaskStore
         {
             return task;
         }
-        using var position = connection.CreateCommand();
-        position.CommandText = "SELECT COUNT(*) FROM tasks WHERE status = 0 AND seq < $seq";
-        position.Parameters.AddWithValue("$seq", seq);
+        var position = session.Command(QueuePositionSql, "$seq");
+        position.Parameters[0].Value = seq;
         return task with { QueuePosition = (long)position.ExecuteScalar()! };
     }
 

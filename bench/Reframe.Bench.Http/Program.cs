@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Reframe.Bench.Http;
+using Reframe.Server;
+
+// HTTP benchmark of the Reframe service against a bare ASP.NET Core endpoint returning a constant, in one run,
+// on the same machine and with the same client. See docs/benchmarks.md.
+//   dotnet run -c Release --project bench/Reframe.Bench.Http -- [seconds-per-phase] [concurrency]
+var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
+var phase = TimeSpan.FromSeconds(seconds);
+const string Key = "bench-key-0123456789abcdef";
+
+var dataDir = Path.Combine(Path.GetTempPath(), "reframe-bench-" + Guid.NewGuid().ToString("N"));
+// Workers off: the benchmark measures the HTTP + durable queue path, not generation.
+Environment.SetEnvironmentVariable("REFRAME_DATA_DIR", dataDir);
+Environment.SetEnvironmentVariable("REFRAME_API_KEYS", Key);
+Environment.SetEnvironmentVariable("REFRAME_WORKERS", "0");
+
+await using var reframe = await Servers.StartReframeAsync();
+await using var bare = await Servers.StartBareAsync();
+Console.WriteLine($"Reframe at {reframe.Urls.First()}, bare endpoint at {bare.Urls.First()}; data in {dataDir}");
+Console.WriteLine($"{Environment.ProcessorCount} cores, {phase.TotalSeconds:0} s per phase, closed-loop concurrency {concurrency}, server GC {System.Runtime.GCSettings.IsServerGC}");
+
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan });
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+var reframeBase = reframe.Urls.First();
+var bareBase = bare.Urls.First();
+var body = JsonSerializer.Serialize(new { model = "alibaba/wan2.2-vace-fun-a14b-reframe", video_url = "https://example.com/clip.mp4", resolution = "480p" });
+
+// A task to poll: submitted first, so it stays at the head of the queue (queue_position 0).
+using var first = await http.PostAsync(reframeBase + "/v2/video/generations", new StringContent(body, Encoding.UTF8, "application/json"));
+var id = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+var getUrl = reframeBase + "/v2/video/generations?generation_id=" + Uri.EscapeDataString(id);
+
+async Task<bool> Get(string url)
+{
+    using var r = await http.GetAsync(url).ConfigureAwait(false);
+    await r.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+    return r.IsSuccessStatusCode;
+}
+
+async Task<bool> Post(string url)
+{
+    using var content = new StringContent(body, Encoding.UTF8, "application/json");
+    using var r = await http.PostAsync(url, content).ConfigureAwait(false);
+    await r.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+    return r.IsSuccessStatusCode;
+}
+
+// Warm-up: JIT, connection pools, SQLite statement caches.
+await LoadGenerator.ClosedLoopAsync(() => Get(bareBase + "/constant"), concurrency, TimeSpan.FromSeconds(2));
+await LoadGenerator.ClosedLoopAsync(() => Get(getUrl), concurrency, TimeSpan.FromSeconds(2));
+
+var bareGet = await LoadGenerator.ClosedLoopAsync(() => Get(bareBase + "/constant"), concurrency, phase);
+var reframeGet = await LoadGenerator.ClosedLoopAsync(() => Get(getUrl), concurrency, phase);
+var bareGetRate = await LoadGenerator.FixedRateAsync(() => Get(bareBase + "/constant"), 2000, phase);
+var reframeGetRate = await LoadGenerator.FixedRateAsync(() => Get(getUrl), 2000, phase);
+var barePost = await LoadGenerator.ClosedLoopAsync(() => Post(bareBase + "/constant"), concurrency, phase);
+var reframePost = await LoadGenerator.ClosedLoopAsync(() => Post(reframeBase + "/v2/video/generations"), concurrency, phase);
+
+Console.WriteLine();
+Console.WriteLine("GET, closed loop (max throughput)");
+Console.WriteLine($"  bare constant     {bareGet}");
+Console.WriteLine($"  Reframe GET task  {reframeGet}");
+Console.WriteLine($"  ratio Reframe/bare throughput: {reframeGet.PerSecond / bareGet.PerSecond:0.00}x (target >= 0.70x)");
+Console.WriteLine("GET, open loop at 2,000 req/s (latency from the scheduled send time)");
+Console.WriteLine($"  bare constant     {bareGetRate}");
+Console.WriteLine($"  Reframe GET task  {reframeGetRate}");
+Console.WriteLine($"  Reframe p99 {reframeGetRate.P99Ms:0.00} ms (target < 5 ms)");
+Console.WriteLine("POST, closed loop (Reframe: validated, committed to SQLite with fsync before the answer)");
+Console.WriteLine($"  bare constant     {barePost}");
+Console.WriteLine($"  Reframe POST      {reframePost}");
+Console.WriteLine($"  ratio Reframe/bare throughput: {reframePost.PerSecond / barePost.PerSecond:0.00}x; durable POST {reframePost.PerSecond:0}/s (target >= 1,000/s)");
+
+await reframe.StopAsync();
+try
+{
+    Directory.Delete(dataDir, recursive: true);
+}
+catch (IOException)
+{
+    // best effort
+}
+
+internal static class Servers
+{
+    public static async Task<WebApplication> StartReframeAsync()
+    {
+        var builder = ReframeApp.CreateBuilder([]);
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = ReframeApp.Configure(builder.Build());
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>The fastest alternative: a minimal API endpoint that returns a constant (and drains a POST body).</summary>
+    public static async Task<WebApplication> StartBareAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapGet("/constant", () => Results.Text("""{"id":"x","status":"queued"}""", "application/json"));
+        app.MapPost("/constant", async (HttpRequest request) =>
+        {
+            await request.Body.CopyToAsync(Stream.Null);
+            return Results.Text("""{"id":"x","status":"queued"}""", "application/json");
+        });
+        await app.StartAsync();
+        return app;
+    }
+}

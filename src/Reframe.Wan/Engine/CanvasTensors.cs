@@ -1,0 +1,86 @@
+using Reframe.Core.Engines;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Engine;
+
+/// <summary>Packed RGB24 frames to and from the pipeline's tensors, and the generate mask of a job.</summary>
+public static class CanvasTensors
+{
+    /// <summary>Reads exactly <paramref name="frameCount"/> frames (the diffusion model needs the whole clip).</summary>
+    public static async Task<byte[][]> ReadAllAsync(IFrameReader reader, int frameCount, CancellationToken cancellationToken)
+    {
+        var frames = new byte[frameCount][];
+        for (int i = 0; i < frameCount; i++)
+        {
+            frames[i] = new byte[reader.FrameBytes];
+            if (!await reader.ReadFrameAsync(frames[i], cancellationToken))
+            {
+                throw new ReframeFailure(TaskErrorNames.EngineFailure, $"The canvas stream ended after {i} of {frameCount} frames.");
+            }
+        }
+
+        return frames;
+    }
+
+    /// <summary>RGB24 frames to [1, 3, F, H, W] float32 in [0, 1].</summary>
+    public static Tensor ToVideo(IReadOnlyList<byte[]> frames, int width, int height, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var packed = new byte[(long)frames.Count * width * height * 3];
+        for (int i = 0; i < frames.Count; i++)
+        {
+            frames[i].CopyTo(packed, (long)i * frames[i].Length);
+        }
+
+        var bytes = tensor(packed, [frames.Count, height, width, 3], ScalarType.Byte);          // [F, H, W, 3]
+        var video = bytes.permute(3, 0, 1, 2).unsqueeze(0).to_type(ScalarType.Float32) / 255.0; // [1, 3, F, H, W]
+        return video.to(device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// [1, 1, F, H, W]: 1 (generate) outside <see cref="EngineJob.KeepRect"/>, 0 (keep) inside; anchor frames are
+    /// kept whole.
+    /// </summary>
+    public static Tensor Mask(EngineJob job, bool keepFirstFrame, bool keepLastFrame, Device device)
+    {
+        var mask = ones([1, 1, job.FrameCount, job.Height, job.Width], dtype: ScalarType.Float32);
+        var keep = job.KeepRect;
+        if (!keep.IsEmpty)
+        {
+            mask[.., .., .., keep.Y..keep.Bottom, keep.X..keep.Right] = 0;
+        }
+
+        if (keepFirstFrame)
+        {
+            mask[.., .., 0] = 0;
+        }
+
+        if (keepLastFrame)
+        {
+            mask[.., .., job.FrameCount - 1] = 0;
+        }
+
+        return mask.to(device);
+    }
+
+    /// <summary>
+    /// [1, 3, F, H, W] in [0, 1] to RGB24 frames. Values are scaled by 255 and truncated, as the reference saves
+    /// its frames (<c>uint8(x * 255)</c>).
+    /// </summary>
+    public static byte[][] ToFrames(Tensor video)
+    {
+        using var scope = NewDisposeScope();
+        var bytes = (video[0].clamp(0, 1) * 255).to_type(ScalarType.Byte)   // [3, F, H, W], truncation
+            .permute(1, 2, 3, 0).contiguous().cpu();                           // [F, H, W, 3]
+        long frameCount = bytes.shape[0];
+        long frameBytes = bytes.shape[1] * bytes.shape[2] * 3;
+        var all = bytes.data<byte>().ToArray();
+        var frames = new byte[frameCount][];
+        for (int i = 0; i < frameCount; i++)
+        {
+            frames[i] = all.AsSpan((int)(i * frameBytes), (int)frameBytes).ToArray();
+        }
+
+        return frames;
+    }
+}

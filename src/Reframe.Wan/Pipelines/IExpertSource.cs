@@ -1,0 +1,24 @@
+using Reframe.Wan.Transformer;
+
+namespace Reframe.Wan.Pipelines;
+
+/// <summary>
+/// Where the denoising loop gets an expert from. The residency policy lives behind it: the engine keeps one expert
+/// on the device at a time (<see cref="SwappingExpertSource"/>), tests keep both (<see cref="ResidentExpertSource"/>).
+/// </summary>
+public interface IExpertSource : IDisposable
+{
+    /// <summary>The expert for this role, loaded if needed; valid until the next call or disposal.</summary>
+    VaceWanTransformer Get(ExpertKind kind);
+}
+
+/// <summary>Both experts already in memory (small models, tests). Does not own them.</summary>
+public sealed class ResidentExpertSource(VaceWanTransformer highNoise, VaceWanTransformer lowNoise) : IExpertSource
+{
+    public VaceWanTransformer Get(ExpertKind kind) => kind == ExpertKind.HighNoise ? highNoise : lowNoise;
+
+    public void Dispose()
+    {
+        // The caller owns the experts.
+    }
+}

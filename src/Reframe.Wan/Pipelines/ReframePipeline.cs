@@ -1,0 +1,159 @@
+using Reframe.Wan.Schedulers;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Pipelines;
+
+/// <summary>
+/// Wan2.2-VACE-Fun reframe (video-to-video with a mask), unrolled so that it reads top to bottom like the
+/// reference's <c>Wan2_2VaceFunPipeline.__call__</c>: prompts, VACE context, seeded noise, the two-expert CFG loop,
+/// decode, paste-back. Device, dtype and which expert is resident are decided by the caller (the
+/// <see cref="IExpertSource"/>); the loop only asks for the expert a timestep needs.
+/// </summary>
+/// <remarks>
+/// Latents, guidance and sampler arithmetic stay in float32 even when the experts run in bf16 (the reference
+/// keeps them in the model dtype); each expert call casts its inputs to its own dtype.
+/// </remarks>
+public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
+{
+    /// <summary>Latent channels of the Wan2.1 VAE.</summary>
+    public const int LatentChannels = 16;
+
+    /// <summary>
+    /// A whole generation.
+    /// </summary>
+    /// <param name="video">[1, 3, F, H, W] canvas video in [0, 1] (F = 4k + 1, H and W multiples of 16).</param>
+    /// <param name="mask">[1, 1, F, H, W], 1 = generate, 0 = keep.</param>
+    /// <param name="prompt">Positive prompt.</param>
+    /// <param name="negativePrompt">Negative prompt.</param>
+    /// <param name="openPromptEncoder">Loads the text encoder; it is disposed right after encoding.</param>
+    /// <param name="seed">Noise seed.</param>
+    /// <param name="settings">Sampling settings.</param>
+    /// <param name="progress">Reports each finished denoising step.</param>
+    /// <param name="cancellationToken">Checked between denoising steps.</param>
+    /// <returns>[1, 3, F, H, W] in [0, 1]: generated where the mask is 1, the input video where it is 0.</returns>
+    public Tensor Generate(
+        Tensor video,
+        Tensor mask,
+        string prompt,
+        string negativePrompt,
+        Func<IPromptEncoder> openPromptEncoder,
+        long seed,
+        ReframeSettings settings,
+        IProgress<DenoiseProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+
+        // 1. Text embeddings; the encoder is freed before any expert is loaded.
+        Tensor promptEmbeds, negativeEmbeds;
+        using (var textEncoder = openPromptEncoder())
+        {
+            promptEmbeds = textEncoder.Encode(prompt);                                  // [Lp, 4096]
+            negativeEmbeds = textEncoder.Encode(negativePrompt);                        // [Ln, 4096]
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // 2. VACE context from the canvas video and the mask.
+        var vaceContext = VaceConditioning.Build(video, mask, vae);                    // [96, f, h, w]
+
+        // 3. Seeded noise, drawn on the latents' device.
+        var latents = Noise(seed, vaceContext);                                        // [1, 16, f, h, w]
+
+        // 4. The denoising loop.
+        latents = Denoise(latents, vaceContext, promptEmbeds, negativeEmbeds, settings, progress, cancellationToken);
+
+        // 5. Decode to [0, 1] and paste the kept pixels back.
+        var decoded = vae.Decode(latents).to_type(ScalarType.Float32);                 // [1, 3, F', H, W] in [-1, 1]
+        var frames = (decoded / 2 + 0.5).clamp(0, 1);
+        var result = PasteBack(frames, video, mask);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The denoising loop alone: CFG over [negative, positive], the expert chosen per timestep at the 0.875
+    /// boundary, one scheduler step per timestep.
+    /// </summary>
+    /// <param name="latents">[1, 16, f, h, w] initial noise.</param>
+    /// <param name="vaceContext">[96, f, h, w], shared by both CFG halves.</param>
+    /// <param name="promptEmbeds">[Lp, text_dim].</param>
+    /// <param name="negativeEmbeds">[Ln, text_dim].</param>
+    /// <param name="settings">Sampling settings.</param>
+    /// <param name="progress">Reports each finished step.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <param name="probe">Receives (name, step, tensor) for parity tests: <c>latents_before_step</c>,
+    /// <c>noise_pred_uncond</c>, <c>noise_pred_cond</c>, <c>noise_pred_guided</c>, <c>latents</c>.</param>
+    /// <returns>[1, 16, f, h, w] float32 final latents.</returns>
+    public Tensor Denoise(
+        Tensor latents,
+        Tensor vaceContext,
+        Tensor promptEmbeds,
+        Tensor negativeEmbeds,
+        ReframeSettings settings,
+        IProgress<DenoiseProgress>? progress,
+        CancellationToken cancellationToken,
+        Action<string, int, Tensor>? probe = null)
+    {
+        using var noGrad = no_grad();
+        using var scheduler = FlowSchedulers.Create(settings.Sampler, settings.Steps, settings.Shift);
+        using var context = vaceContext.unsqueeze(0);                                  // [1, 96, f, h, w]
+        var current = latents.dtype == ScalarType.Float32 ? latents.alias() : latents.to_type(ScalarType.Float32); // [1, 16, f, h, w], disposed as the loop advances
+        var timesteps = scheduler.Timesteps;
+
+        for (int step = 0; step < timesteps.Count; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stepScope = NewDisposeScope();
+            double t = timesteps[step];
+            var kind = ExpertSwitch.ForTimestep(t);
+            var expert = experts.Get(kind);
+            var timestep = tensor(new[] { t }, dtype: ScalarType.Float64);             // [1]
+            probe?.Invoke("latents_before_step", step, current);
+
+            // Conditional first, then unconditional, each a batch-1 call (the reference's cfg_skip order; it also
+            // halves the activation peak compared with a batch of two).
+            var cond = expert.Forward(current, timestep, context, [promptEmbeds], settings.VaceContextScale)
+                .to_type(ScalarType.Float32);                                          // [1, 16, f, h, w]
+            var guided = cond;
+            if (settings.UsesGuidance)
+            {
+                var uncond = expert.Forward(current, timestep, context, [negativeEmbeds], settings.VaceContextScale)
+                    .to_type(ScalarType.Float32);                                      // [1, 16, f, h, w]
+                guided = uncond + settings.GuidanceScale * (cond - uncond);
+                probe?.Invoke("noise_pred_uncond", step, uncond);
+            }
+
+            probe?.Invoke("noise_pred_cond", step, cond);
+            probe?.Invoke("noise_pred_guided", step, guided);
+
+            var next = scheduler.Step(guided, current);                                // [1, 16, f, h, w]
+            probe?.Invoke("latents", step, next);
+            current.Dispose();
+            current = next.MoveToOuterDisposeScope();
+            progress?.Report(new DenoiseProgress(step + 1, timesteps.Count, t, kind));
+        }
+
+        return current;
+    }
+
+    /// <summary>Standard normal latents [1, 16, f, h, w] from a generator seeded with <paramref name="seed"/>.</summary>
+    public static Tensor Noise(long seed, Tensor vaceContext)
+    {
+        var device = vaceContext.device;
+        using var generator = new Generator((ulong)seed, device);
+        long f = vaceContext.shape[1], h = vaceContext.shape[2], w = vaceContext.shape[3];
+        return randn([1, LatentChannels, f, h, w], generator: generator, dtype: ScalarType.Float32, device: device);
+    }
+
+    /// <summary>Keeps the source wherever the binarised mask says keep (also trims a decoded clip to F frames).</summary>
+    public static Tensor PasteBack(Tensor generated, Tensor video, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        long frames = Math.Min(generated.shape[2], video.shape[2]);
+        var gen = generated.narrow(2, 0, frames);
+        var keep = mask.narrow(2, 0, frames).lt(0.5);                                   // [1, 1, F, H, W]
+        var src = video.narrow(2, 0, frames).to(gen.dtype, gen.device);
+        return where(keep.to(gen.device), src, gen).MoveToOuterDisposeScope();
+    }
+}

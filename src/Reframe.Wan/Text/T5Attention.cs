@@ -1,0 +1,63 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Text;
+
+/// <summary>
+/// Wan's <c>T5Attention</c> (self-attention here): no biases, and NO 1/sqrt(head_dim) scaling of the logits
+/// (T5 folds it into the initialisation). The position bias is added to the logits; padded keys get
+/// <c>finfo(dtype).min</c> in place of the bias (queries are not masked, so padded rows are computed too).
+/// </summary>
+public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly int _numHeads;
+    private readonly int _headDim;
+
+    public Linear q;
+    public Linear k;
+    public Linear v;
+    public Linear o;
+
+    public T5Attention(int dim, int dimAttn, int numHeads, Device? device = null, ScalarType? dtype = null)
+        : base(nameof(T5Attention))
+    {
+        _numHeads = numHeads;
+        _headDim = dimAttn / numHeads;
+        q = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
+        k = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
+        v = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
+        o = nn.Linear(dimAttn, dim, hasBias: false, device, dtype);
+        RegisterComponents();
+    }
+
+    /// <param name="x">[B, L, dim]</param>
+    /// <param name="mask">[B, L] with 1 on tokens, 0 on padding</param>
+    /// <param name="positionBias">[1, heads, L, L]</param>
+    public override Tensor forward(Tensor x, Tensor mask, Tensor positionBias)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0];
+        var query = q.forward(x).view(b, -1, _numHeads, _headDim);   // [B, L, H, c]
+        var key = k.forward(x).view(b, -1, _numHeads, _headDim);     // [B, L, H, c]
+        var value = v.forward(x).view(b, -1, _numHeads, _headDim);   // [B, L, H, c]
+
+        // Bias: zeros + position bias, then masked keys REPLACED by the dtype's lowest value (masked_fill).
+        var bias = zeros(b, _numHeads, query.shape[1], key.shape[1], x.dtype, x.device) + positionBias; // [B, H, L, L]
+        bias = bias.masked_fill(mask.view(b, 1, 1, -1).eq(0), LowestValue(x.dtype));
+
+        var logits = einsum("binc,bjnc->bnij", query, key) + bias;                  // [B, H, L, L]
+        var weights = nn.functional.softmax(logits.to(float32), -1).to(logits.dtype); // [B, H, L, L]
+        var attended = einsum("bnij,bjnc->binc", weights, value).reshape(b, -1, _numHeads * _headDim); // [B, L, dim_attn]
+        return o.forward(attended).MoveToOuterDisposeScope(); // [B, L, dim]
+    }
+
+    /// <summary><c>torch.finfo(dtype).min</c>.</summary>
+    internal static Scalar LowestValue(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 => double.MinValue,
+        ScalarType.Float16 => -65504.0,
+        ScalarType.BFloat16 => -3.3895313892515355e38,
+        _ => float.MinValue,
+    };
+}

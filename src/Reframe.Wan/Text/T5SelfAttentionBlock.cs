@@ -1,0 +1,57 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Text;
+
+/// <summary>
+/// Wan's <c>T5SelfAttention</c> block (pre-norm): <c>x += attn(norm1(x))</c> with this block's own position
+/// bias (UMT5: <c>shared_pos=False</c>), then <c>x += ffn(norm2(x))</c>.
+/// </summary>
+public sealed class T5SelfAttentionBlock : nn.Module<Tensor, Tensor, Tensor?, Tensor>
+{
+    public T5LayerNorm norm1;
+    public T5Attention attn;
+    public T5LayerNorm norm2;
+    public T5FeedForward ffn;
+    public T5RelativeEmbedding? pos_embedding;
+
+    public T5SelfAttentionBlock(Umt5Config config, Device? device = null, ScalarType? dtype = null) : base("T5SelfAttention")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        norm1 = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
+        attn = new T5Attention(config.Dim, config.DimAttn, config.NumHeads, device, dtype);
+        norm2 = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
+        ffn = new T5FeedForward(config.Dim, config.DimFfn, device, dtype);
+        pos_embedding = config.SharedPos
+            ? null
+            : new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, device: device, dtype: dtype);
+        RegisterComponents();
+    }
+
+    /// <param name="x">[B, L, dim]</param>
+    /// <param name="mask">[B, L]</param>
+    /// <param name="sharedPositionBias">the encoder's bias when <c>shared_pos</c>, else null</param>
+    public override Tensor forward(Tensor x, Tensor mask, Tensor? sharedPositionBias)
+    {
+        using var scope = NewDisposeScope();
+        long length = x.shape[1];
+        var bias = sharedPositionBias ?? pos_embedding!.forward(length, length); // [1, H, L, L]
+        x = ClampHalf(x + attn.forward(norm1.forward(x), mask, bias));          // [B, L, dim]
+        x = ClampHalf(x + ffn.forward(norm2.forward(x)));                       // [B, L, dim]
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The reference's <c>fp16_clamp</c>: float16 activations holding an infinity are clamped to
+    /// <c>finfo.max - 1000</c>; every other dtype (and finite float16) passes through.
+    /// </summary>
+    private static Tensor ClampHalf(Tensor x)
+    {
+        if (x.dtype != ScalarType.Float16 || !x.isinf().any().item<bool>())
+        {
+            return x;
+        }
+        const double limit = 65504.0 - 1000.0;
+        return x.clamp(-limit, limit);
+    }
+}

@@ -1,0 +1,61 @@
+using TorchSharp;
+using Reframe.Wan.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Text;
+
+/// <summary>
+/// The UMT5 encoder as Wan implements it (<c>wan/modules/t5.py</c> <c>T5Encoder</c>, identical to VideoX-Fun's
+/// <c>WanT5EncoderModel</c>). Field names are the checkpoint keys of <c>models_t5_umt5-xxl-enc-bf16.pth</c>:
+/// <c>token_embedding</c>, <c>blocks.{i}.{norm1,attn.{q,k,v,o},norm2,ffn.{gate.0,fc1,fc2},pos_embedding.embedding}</c>,
+/// <c>norm</c> (and a top-level <c>pos_embedding</c> only when <c>shared_pos</c>, which UMT5 is not).
+/// Dropout is inactive at inference and therefore absent.
+/// </summary>
+public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
+{
+    public LookupEmbedding token_embedding;
+    public T5RelativeEmbedding? pos_embedding;
+    public ModuleList<T5SelfAttentionBlock> blocks;
+    public T5LayerNorm norm;
+
+    /// <param name="config">hyper-parameters</param>
+    /// <param name="device">where to allocate the parameters (the meta device allocates nothing: shapes only)</param>
+    /// <param name="dtype">parameter dtype (float32 by default; bf16 for the real weights on GPU)</param>
+    public Umt5Encoder(Umt5Config config, Device? device = null, ScalarType? dtype = null) : base("T5Encoder")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        token_embedding = new LookupEmbedding(config.Vocab, config.Dim, device, dtype);
+        pos_embedding = config.SharedPos
+            ? new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, device: device, dtype: dtype)
+            : null;
+        blocks = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(_ => new T5SelfAttentionBlock(config, device, dtype)).ToArray());
+        norm = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
+        RegisterComponents();
+    }
+
+    public Umt5Config Config { get; }
+
+    /// <summary><c>last_hidden_state</c> [B, L, dim] for ids [B, L] (int64) and mask [B, L] (1 = token).</summary>
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask) => Forward(inputIds, attentionMask, trace: null);
+
+    /// <summary>The forward, optionally recording <c>token_embedding_out</c> and every block's output.</summary>
+    public Tensor Forward(Tensor inputIds, Tensor attentionMask, Umt5Trace? trace)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentNullException.ThrowIfNull(attentionMask);
+        using var scope = NewDisposeScope();
+        var x = token_embedding.forward(inputIds); // [B, L, dim]
+        trace?.Record(Umt5Trace.TokenEmbeddingOut, x);
+        long length = x.shape[1];
+        var shared = pos_embedding?.forward(length, length); // [1, H, L, L] or null (UMT5)
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            x = blocks[i].forward(x, attentionMask, shared); // [B, L, dim]
+            trace?.RecordBlock(x);
+        }
+        return norm.forward(x).MoveToOuterDisposeScope(); // [B, L, dim]
+    }
+}

@@ -1,0 +1,92 @@
+using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Text;
+
+/// <summary>
+/// Prompt to embeddings exactly as the pipeline's <c>_get_t5_prompt_embeds</c> does it: tokenise with
+/// <c>padding='max_length'</c> (truncation, <c>&lt;/s&gt;</c> appended), run the encoder on the padded batch
+/// with its attention mask, and return each prompt's rows up to its real length (<c>&lt;/s&gt;</c> included).
+/// The transformer zero-pads these back to its <c>text_len</c> itself; the encoder's padded rows are never used.
+/// </summary>
+public sealed class Umt5TextEncoder
+{
+    /// <summary>The pipeline's <c>max_sequence_length</c> default (and the DiT's <c>text_len</c>).</summary>
+    public const int DefaultMaxLength = 512;
+
+    public Umt5TextEncoder(UmT5Tokenizer tokenizer, Umt5Encoder encoder)
+    {
+        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+        Encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
+    }
+
+    public UmT5Tokenizer Tokenizer { get; }
+
+    /// <summary>
+    /// Loads the tokenizer (<c>google/umt5-xxl/</c>) and the UMT5-XXL encoder
+    /// (<c>models_t5_umt5-xxl-enc-bf16.pth</c>, strict: every key and shape must match) from a model folder,
+    /// building the encoder directly in the runtime's dtype on its device.
+    /// </summary>
+    public static Umt5TextEncoder FromModelFolder(string modelFolder, WanRuntime runtime) =>
+        FromFiles(Umt5ModelFiles.TokenizerPath(modelFolder), Umt5ModelFiles.EncoderPath(modelFolder),
+            Umt5Config.UmT5Xxl, runtime);
+
+    /// <summary>The same from explicit paths and configuration (e.g. a tiny test model).</summary>
+    public static Umt5TextEncoder FromFiles(string tokenizerFolder, string encoderCheckpoint, Umt5Config config,
+        WanRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var tokenizer = UmT5Tokenizer.FromFolder(tokenizerFolder);
+        var encoder = new Umt5Encoder(config, runtime.Device, runtime.DType);
+        try
+        {
+            StrictStateDictLoader.Load(encoder, encoderCheckpoint);
+            encoder.eval();
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+        return new Umt5TextEncoder(tokenizer, encoder);
+    }
+
+    public Umt5Encoder Encoder { get; }
+
+    /// <summary>
+    /// Un-padded embeddings <c>[L_i, dim]</c>, one per prompt, in the encoder's dtype and on its device. The
+    /// tensors are outside any dispose scope: the caller owns them.
+    /// </summary>
+    public IReadOnlyList<Tensor> Encode(IReadOnlyList<string> prompts, int maxLength = DefaultMaxLength)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        if (prompts.Count == 0)
+        {
+            return [];
+        }
+        var batch = Tokenizer.EncodeBatch(prompts, maxLength);
+        return Encode(batch);
+    }
+
+    /// <summary>The same from an already tokenised batch.</summary>
+    public IReadOnlyList<Tensor> Encode(TokenizedBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var device = Encoder.token_embedding.weight.device;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var ids = tensor(batch.InputIds, [batch.Count, batch.MaxLength], int64, device);       // [B, L]
+        var mask = tensor(batch.AttentionMask, [batch.Count, batch.MaxLength], int64, device); // [B, L]
+        var hidden = Encoder.forward(ids, mask);                                               // [B, L, dim]
+        var result = new List<Tensor>(batch.Count);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var embeds = hidden[i, ..batch.SequenceLengths[i]].contiguous(); // [L_i, dim]
+            embeds.MoveToOuterDisposeScope();
+            result.Add(embeds);
+        }
+        return result;
+    }
+}

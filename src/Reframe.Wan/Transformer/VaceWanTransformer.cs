@@ -1,0 +1,187 @@
+using Reframe.Wan.Modules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Transformer;
+
+/// <summary>
+/// One expert of Wan2.2-VACE-Fun-A14B (VideoX-Fun's <c>VaceWanTransformer3DModel</c>). Field names are the
+/// checkpoint's keys, so <c>state_dict()</c> names equal the file's 1331 tensor names one to one.
+/// </summary>
+/// <remarks>
+/// Forward, in the order of the sections below: (1) patch-embed the latent and the VACE context, tokens in
+/// frame, row, column order; (2) time: float64 sinusoid, <c>time_embedding</c> -> e, <c>time_projection</c> ->
+/// e0 [B, 6, C]; (3) text: each context zero-padded to <c>text_len</c> and embedded, the padding kept unmasked;
+/// (4) RoPE tables for the grid; (5) the VACE stream, all of it before the main blocks, giving one hint per VACE
+/// block; (6) main blocks, adding <c>hint_j * scale</c> after block <c>vace_layers[j]</c>; (7) head and
+/// unpatchify (per token (pt, ph, pw, C), C fastest). The reference runs a CFG batch as two batch-1 forwards
+/// (<c>cfg_skip</c>); a batched forward is the same computation.
+/// </remarks>
+public sealed class VaceWanTransformer : nn.Module
+{
+    private readonly WanTransformerConfig _config;
+    private readonly Dictionary<int, int> _hintIndexByLayer;
+
+    // Field names = checkpoint key segments.
+    private readonly Conv3d patch_embedding;
+    private readonly Sequential text_embedding;
+    private readonly Sequential time_embedding;
+    private readonly Sequential time_projection;
+    private readonly ModuleList<WanAttentionBlock> blocks;
+    private readonly WanHead head;
+    private readonly ModuleList<VaceWanAttentionBlock> vace_blocks;
+    private readonly Conv3d vace_patch_embedding;
+
+    /// <param name="config">The expert's configuration.</param>
+    /// <param name="device">Where to allocate the parameters (<c>meta</c> builds the skeleton without memory).</param>
+    /// <param name="dtype">Parameter dtype (float32 for parity, bf16 for production).</param>
+    public VaceWanTransformer(WanTransformerConfig config, Device? device = null, ScalarType? dtype = null)
+        : base(nameof(VaceWanTransformer))
+    {
+        config.Validate();
+        _config = config;
+        _hintIndexByLayer = config.VaceLayers.Select((layer, index) => (layer, index)).ToDictionary(p => p.layer, p => p.index);
+        int dim = config.Dim;
+        var patch = (config.PatchSize[0], config.PatchSize[1], config.PatchSize[2]);
+        var patchSize = ((long)patch.Item1, (long)patch.Item2, (long)patch.Item3);
+
+        patch_embedding = nn.Conv3d(config.InDim, dim, patchSize, stride: patchSize, device: device, dtype: dtype);
+        text_embedding = nn.Sequential(
+            ("0", nn.Linear(config.TextDim, dim, device: device, dtype: dtype)),
+            ("1", new GeluTanh()),
+            ("2", nn.Linear(dim, dim, device: device, dtype: dtype)));
+        time_embedding = nn.Sequential(
+            ("0", nn.Linear(config.FreqDim, dim, device: device, dtype: dtype)),
+            ("1", nn.SiLU()),
+            ("2", nn.Linear(dim, dim, device: device, dtype: dtype)));
+        time_projection = nn.Sequential(
+            ("0", nn.SiLU()),
+            ("1", nn.Linear(dim, 6 * dim, device: device, dtype: dtype)));
+        blocks = new ModuleList<WanAttentionBlock>(
+            Enumerable.Range(0, config.NumLayers).Select(_ => new WanAttentionBlock(config, device, dtype)).ToArray());
+        head = new WanHead(config, device, dtype);
+        vace_blocks = new ModuleList<VaceWanAttentionBlock>(
+            Enumerable.Range(0, config.VaceLayers.Length).Select(j => new VaceWanAttentionBlock(config, j, device, dtype)).ToArray());
+        vace_patch_embedding = nn.Conv3d(config.VaceInDim, dim, patchSize, stride: patchSize, device: device, dtype: dtype);
+        RegisterComponents();
+    }
+
+    public WanTransformerConfig Config => _config;
+
+    /// <summary>
+    /// Predicts the flow velocity.
+    /// </summary>
+    /// <param name="x">[B, in_dim, f, h, w] noisy latents.</param>
+    /// <param name="timesteps">[B] timesteps on the 0..1000 scale (float64 or float32 values).</param>
+    /// <param name="vaceContext">[B, vace_in_dim, f, h, w].</param>
+    /// <param name="contexts">B text embeddings, each [L_i, text_dim] with L_i &lt;= text_len (un-padded).</param>
+    /// <param name="vaceContextScale">Weight of the VACE hints.</param>
+    /// <param name="probe">Receives named intermediates (for parity tests); tensors are only valid during the call.</param>
+    /// <returns>[B, out_dim, f, h, w].</returns>
+    public Tensor Forward(
+        Tensor x,
+        Tensor timesteps,
+        Tensor vaceContext,
+        IReadOnlyList<Tensor> contexts,
+        double vaceContextScale,
+        Action<string, Tensor>? probe = null)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var dtype = patch_embedding.weight!.dtype;
+        var device = patch_embedding.weight!.device;
+        long batch = x.shape[0];
+        if (contexts.Count != batch || vaceContext.shape[0] != batch || timesteps.shape[0] != batch)
+        {
+            throw new ArgumentException("x, timesteps, vaceContext and contexts must have the same batch size.");
+        }
+
+        // 1. Patch embeddings.
+        var tokens = patch_embedding.forward(x.to(dtype, device));                          // [B, C, f, h/2, w/2]
+        int gridF = (int)tokens.shape[2], gridH = (int)tokens.shape[3], gridW = (int)tokens.shape[4];
+        tokens = tokens.flatten(2).transpose(1, 2);                                         // [B, L, C]
+        var control = vace_patch_embedding.forward(vaceContext.to(dtype, device)).flatten(2).transpose(1, 2); // [B, L, C]
+        probe?.Invoke("patch_embedding_out", tokens);
+        probe?.Invoke("vace_patch_embedding_out", control);
+
+        // 2. Time embedding (e feeds the head) and projection (e0 feeds every block).
+        var sinusoid = SinusoidalTimestep.Embed(timesteps, _config.FreqDim).to(dtype, device); // [B, 256]
+        var e = time_embedding.forward(sinusoid);                                           // [B, C]
+        var e0 = time_projection.forward(e).unflatten(1, [6, _config.Dim]);                 // [B, 6, C]
+        probe?.Invoke("time_sinusoid", sinusoid);
+        probe?.Invoke("time_embedding_e", e);
+        probe?.Invoke("time_projection_e0", e0);
+
+        // 3. Text: zero-pad every context to text_len BEFORE the MLP; the padded rows become text_embedding(0) and
+        //    are NOT masked later (reference behaviour).
+        var context = text_embedding.forward(PadContexts(contexts, device, dtype));        // [B, text_len, C]
+        probe?.Invoke("context_embedding", context);
+
+        // 4. RoPE for this grid.
+        var rope = RopeFrequencies.ForGrid(_config.HeadDim, gridF, gridH, gridW, device);  // 2 x [L, d/2]
+        probe?.Invoke("rope_cos", rope.Cos);
+        probe?.Invoke("rope_sin", rope.Sin);
+
+        // 5. VACE stream: block 0 mixes in the latent tokens; each block yields a hint.
+        var hints = new Tensor[vace_blocks.Count];
+        var stream = vace_blocks[0].Enter(control, tokens);                                 // [B, L, C]
+        for (int j = 0; j < vace_blocks.Count; j++)
+        {
+            (stream, hints[j]) = vace_blocks[j].ForwardVace(stream, e0, context, rope);     // [B, L, C] each
+        }
+
+        if (probe is not null)
+        {
+            probe("hints", stack(hints));                                                   // [n_vace, B, L, C]
+        }
+
+        // 6. Main blocks, hint j added after the whole block vace_layers[j].
+        var hidden = tokens;
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            hidden = blocks[i].Forward(hidden, e0, context, rope);                          // [B, L, C]
+            if (_hintIndexByLayer.TryGetValue(i, out int hintIndex))
+            {
+                hidden = hidden + hints[hintIndex] * vaceContextScale;
+            }
+
+            probe?.Invoke($"block_output.{i}", hidden);
+        }
+
+        // 7. Head and unpatchify.
+        var headOut = head.Forward(hidden, e);                                              // [B, L, pt*ph*pw*out]
+        probe?.Invoke("head_out", headOut);
+        return Unpatchify(headOut, gridF, gridH, gridW).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Token n = (f, h, w) holds a (pt, ph, pw, C) block, C fastest (the reference's
+    /// <c>einsum('fhwpqrc->cfphqwr')</c>), unlike the patch embedding's channel-major input order.
+    /// </summary>
+    private Tensor Unpatchify(Tensor headOut, int gridF, int gridH, int gridW)
+    {
+        long b = headOut.shape[0];
+        int pt = _config.PatchSize[0], ph = _config.PatchSize[1], pw = _config.PatchSize[2], c = _config.OutDim;
+        return headOut.view(b, gridF, gridH, gridW, pt, ph, pw, c)     // [B, f, h, w, pt, ph, pw, C]
+            .permute(0, 7, 1, 4, 2, 5, 3, 6)                            // [B, C, f, pt, h, ph, w, pw]
+            .reshape(b, c, gridF * pt, gridH * ph, gridW * pw);         // [B, C, F, H, W]
+    }
+
+    private Tensor PadContexts(IReadOnlyList<Tensor> contexts, Device device, ScalarType dtype)
+    {
+        var padded = zeros([contexts.Count, _config.TextLen, _config.TextDim], dtype: dtype, device: device); // [B, text_len, text_dim]
+        for (int i = 0; i < contexts.Count; i++)
+        {
+            long length = contexts[i].shape[0];
+            if (length > _config.TextLen || contexts[i].shape[1] != _config.TextDim)
+            {
+                throw new ArgumentException($"context {i} is [{length}, {contexts[i].shape[1]}]; expected at most [{_config.TextLen}, {_config.TextDim}].");
+            }
+
+            padded[i, ..(int)length] = contexts[i].to(dtype, device);
+        }
+
+        return padded;
+    }
+}

@@ -1,0 +1,31 @@
+using Reframe.Wan.Modules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Vae;
+
+/// <summary>A plain Conv2d (<c>weight [Cout, Cin, k, k]</c>, <c>bias [Cout]</c>) that creates its parameters via <see cref="ModuleInit"/>.</summary>
+public sealed class Conv2dLayer : nn.Module
+{
+    private readonly long _stride;
+    private readonly long _padding;
+
+    public Parameter weight;
+    public Parameter bias;
+
+    public Conv2dLayer(long inChannels, long outChannels, long kernel, ModuleInit init, long stride = 1, long padding = 0)
+        : base(nameof(Conv2dLayer))
+    {
+        _stride = stride;
+        _padding = padding;
+        weight = init.Parameter(outChannels, inChannels, kernel, kernel);
+        bias = init.Parameter(outChannels);
+        register_parameter(nameof(weight), weight);
+        register_parameter(nameof(bias), bias);
+    }
+
+    /// <summary><paramref name="x"/>: <c>[N, Cin, H, W]</c>.</summary>
+    public Tensor Forward(Tensor x) =>
+        nn.functional.conv2d(x, weight, bias, [_stride, _stride], [_padding, _padding]);
+}

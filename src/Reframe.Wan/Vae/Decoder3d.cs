@@ -1,0 +1,91 @@
+using Reframe.Wan.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Vae;
+
+/// <summary>
+/// The VAE decoder (keys <c>decoder.*</c>): <c>conv1</c> z_dim -> top width, <c>middle</c>, <c>upsamples</c>
+/// (num_res_blocks + 1 residual blocks per stage, then an upsampler, temporal for the first two stages), and
+/// <c>head</c> to 3 channels. Stages after an upsampler start from half the channels, because every upsampler's
+/// conv halves them (the reference's <c>in_dim // 2</c>). Runs on one latent frame at a time.
+/// </summary>
+public sealed class Decoder3d : nn.Module
+{
+    private readonly CausalConv3d _conv1;
+    private readonly List<IVaeLayer> _middle;
+    private readonly List<IVaeLayer> _upsamples = [];
+    private readonly RmsNorm _headNorm;
+    private readonly CausalConv3d _headConv;
+
+    public Decoder3d(WanVaeConfig config, ModuleInit init) : base(nameof(Decoder3d))
+    {
+        var mult = config.DimMult;
+        long[] dims = new[] { mult[^1] }.Concat(mult.Reverse()).Select(m => (long)config.Dim * m).ToArray();
+        var temporalUpsample = config.TemporalDownsample.Reverse().ToList();
+        double scale = 1.0 / Math.Pow(2, mult.Count - 2);
+
+        _conv1 = CausalConv3d.Kernel3(config.ZDim, dims[0], init);
+        _middle = [new ResidualBlock(dims[0], dims[0], init), new AttentionBlock(dims[0], init), new ResidualBlock(dims[0], dims[0], init)];
+        long outDim = dims[0];
+        for (int i = 0; i < dims.Length - 1; i++)
+        {
+            long inDim = dims[i];
+            outDim = dims[i + 1];
+            if (i is 1 or 2 or 3)
+            {
+                inDim /= 2; // the previous stage's upsampler halved the channels
+            }
+
+            for (int r = 0; r < config.NumResBlocks + 1; r++)
+            {
+                _upsamples.Add(new ResidualBlock(inDim, outDim, init));
+                if (config.AttnScales.Contains(scale))
+                {
+                    _upsamples.Add(new AttentionBlock(outDim, init));
+                }
+
+                inDim = outDim;
+            }
+
+            if (i != mult.Count - 1)
+            {
+                var mode = temporalUpsample[i] ? ResampleMode.Upsample3d : ResampleMode.Upsample2d;
+                _upsamples.Add(new Resample(outDim, mode, init));
+                scale *= 2.0;
+            }
+        }
+
+        _headNorm = new RmsNorm(outDim, images: false, init);
+        _headConv = CausalConv3d.Kernel3(outDim, 3, init);
+
+        register_module("conv1", _conv1);
+        register_module("middle", new IndexedSlots(_middle.Cast<nn.Module>()));
+        register_module("upsamples", new IndexedSlots(_upsamples.Cast<nn.Module>()));
+        register_module("head", new IndexedSlots((0, _headNorm), (2, _headConv)));
+    }
+
+    /// <summary>One latent frame <c>[B, z_dim, 1, h, w]</c> -> 1 frame (first call) or 4 frames <c>[B, 3, t, 8h, 8w]</c>.</summary>
+    public Tensor Forward(Tensor x, FeatureCache cache, Action<string, Tensor>? probe = null)
+    {
+        using var scope = NewDisposeScope();
+        x = _conv1.Forward(x, cache);
+        probe?.Invoke("decoder.conv1", x);
+        for (int i = 0; i < _middle.Count; i++)
+        {
+            x = _middle[i].Forward(x, cache);
+            probe?.Invoke($"decoder.middle.{i}", x);
+        }
+
+        for (int i = 0; i < _upsamples.Count; i++)
+        {
+            x = _upsamples[i].Forward(x, cache);
+            probe?.Invoke($"decoder.upsamples.{i}", x);
+        }
+
+        x = nn.functional.silu(_headNorm.Forward(x));
+        x = _headConv.Forward(x, cache);
+        probe?.Invoke("decoder.head.2", x);
+        return x.MoveToOuterDisposeScope();
+    }
+}

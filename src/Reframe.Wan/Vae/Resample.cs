@@ -1,0 +1,121 @@
+using Reframe.Wan.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Vae;
+
+public enum ResampleMode
+{
+    Upsample2d,
+    Upsample3d,
+    Downsample2d,
+    Downsample3d,
+}
+
+/// <summary>
+/// The reference's <c>Resample</c>: a per-frame spatial part (<c>resample.1</c>, a Conv2d) and, in the 3d modes, a
+/// temporal conv (<c>time_conv</c>) with its own cache rules, which are the VAE's least obvious behaviour:
+/// <list type="bullet">
+/// <item>downsample3d: the first chunk's frame passes through untouched (the slot just stores it); later chunks
+/// convolve (last cached frame, chunk) with kernel 3, stride 2, no padding: windows (0,1,2), (2,3,4), ...</item>
+/// <item>upsample3d: on the first latent frame the slot becomes "Rep" and NO temporal upsampling happens (1 frame
+/// stays 1 frame); on the second the conv runs WITHOUT history (two zero frames: latent frame 0 is not context);
+/// afterwards with the cached frames. The 2C output channels become two frames (first C channels the earlier).</item>
+/// </list>
+/// </summary>
+public sealed class Resample : nn.Module, IVaeLayer
+{
+    private readonly ResampleMode _mode;
+    private readonly Conv2dLayer _conv;
+    private readonly CausalConv3d? _timeConv;
+
+    public Resample(long channels, ResampleMode mode, ModuleInit init) : base(nameof(Resample))
+    {
+        _mode = mode;
+        bool up = mode is ResampleMode.Upsample2d or ResampleMode.Upsample3d;
+        // Upsamplers halve the channels (hence the decoder's in_dim // 2); downsamplers use stride 2 without padding
+        // (the asymmetric ZeroPad2d((0,1,0,1)) in slot 0 is applied in Forward).
+        _conv = up
+            ? new Conv2dLayer(channels, channels / 2, 3, init, padding: 1)
+            : new Conv2dLayer(channels, channels, 3, init, stride: 2);
+        register_module("resample", new IndexedSlots((1, _conv)));
+        _timeConv = mode switch
+        {
+            ResampleMode.Upsample3d => new CausalConv3d(channels, channels * 2, (3, 1, 1), init, padding: (1, 0, 0)),
+            ResampleMode.Downsample3d => new CausalConv3d(channels, channels, (3, 1, 1), init, stride: (2, 1, 1)),
+            _ => null,
+        };
+        if (_timeConv is not null)
+        {
+            register_module("time_conv", _timeConv);
+        }
+    }
+
+    public Tensor Forward(Tensor x, FeatureCache cache)
+    {
+        using var scope = NewDisposeScope();
+        if (_mode == ResampleMode.Upsample3d)
+        {
+            x = UpsampleTime(x, cache.Next());
+        }
+
+        long b = x.shape[0], c = x.shape[1], t = x.shape[2];
+        var frames = x.permute(0, 2, 1, 3, 4).reshape(b * t, c, x.shape[3], x.shape[4]); // [B*T, C, H, W]
+        if (_mode is ResampleMode.Upsample2d or ResampleMode.Upsample3d)
+        {
+            // nn.Upsample(scale 2, 'nearest-exact') = every row and column repeated twice (exact in any dtype).
+            frames = frames.repeat_interleave(2, 2).repeat_interleave(2, 3);
+        }
+        else
+        {
+            frames = nn.functional.pad(frames, [0, 1, 0, 1], PaddingModes.Constant, 0); // right and bottom only
+        }
+
+        frames = _conv.Forward(frames);
+        x = frames.reshape(b, t, frames.shape[1], frames.shape[2], frames.shape[3]).permute(0, 2, 1, 3, 4);
+
+        if (_mode == ResampleMode.Downsample3d)
+        {
+            x = DownsampleTime(x, cache.Next());
+        }
+
+        return x.MoveToOuterDisposeScope();
+    }
+
+    private Tensor UpsampleTime(Tensor x, FeatureCache.Slot slot)
+    {
+        if (slot.IsEmpty)
+        {
+            slot.MarkRep(); // first latent frame: no temporal conv, no frame doubling
+            return x;
+        }
+
+        long frames = x.shape[2];
+        var next = x.narrow(2, Math.Max(0, frames - CausalConv3d.CacheFrames), Math.Min(frames, CausalConv3d.CacheFrames));
+        if (next.shape[2] < CausalConv3d.CacheFrames)
+        {
+            // After "Rep" the missing frame is a zero frame, not the first latent frame.
+            next = cat([slot.IsRep ? zeros_like(next) : slot.LastFrame(), next], 2);
+        }
+
+        var y = _timeConv!.Forward(x, slot.IsRep ? null : slot.Frames); // [B, 2C, T, H, W]
+        slot.Store(next);
+        long b = y.shape[0], c = y.shape[1] / 2, t = y.shape[2], h = y.shape[3], w = y.shape[4];
+        y = y.reshape(b, 2, c, t, h, w);
+        return stack([y.select(1, 0), y.select(1, 1)], 3).reshape(b, c, t * 2, h, w); // frame 2i, 2i+1
+    }
+
+    private Tensor DownsampleTime(Tensor x, FeatureCache.Slot slot)
+    {
+        if (slot.IsEmpty)
+        {
+            slot.Store(x); // first chunk: the frame passes through
+            return x;
+        }
+
+        var last = x.narrow(2, x.shape[2] - 1, 1);
+        var y = _timeConv!.Forward(cat([slot.LastFrame(), x], 2)); // no padding: T+1 -> T/2 frames
+        slot.Store(last);
+        return y;
+    }
+}

@@ -1,0 +1,45 @@
+using Reframe.Wan.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Vae;
+
+/// <summary>
+/// <c>out = residual(x) + shortcut(x)</c> with <c>residual = [RMS_norm, SiLU, CausalConv3d k3, RMS_norm, SiLU,
+/// Dropout, CausalConv3d k3]</c> (keys <c>residual.{0,2,3,6}</c>) and a 1x1x1 <c>shortcut</c> only when the channel
+/// count changes. Each k3 conv has its own cache slot; the shortcut never uses the cache.
+/// </summary>
+public sealed class ResidualBlock : nn.Module, IVaeLayer
+{
+    private readonly RmsNorm _norm1;
+    private readonly CausalConv3d _conv1;
+    private readonly RmsNorm _norm2;
+    private readonly CausalConv3d _conv2;
+    private readonly CausalConv3d? _shortcut;
+
+    public ResidualBlock(long inChannels, long outChannels, ModuleInit init) : base(nameof(ResidualBlock))
+    {
+        _norm1 = new RmsNorm(inChannels, images: false, init);
+        _conv1 = CausalConv3d.Kernel3(inChannels, outChannels, init);
+        _norm2 = new RmsNorm(outChannels, images: false, init);
+        _conv2 = CausalConv3d.Kernel3(outChannels, outChannels, init);
+        register_module("residual", new IndexedSlots((0, _norm1), (2, _conv1), (3, _norm2), (6, _conv2)));
+        if (inChannels != outChannels)
+        {
+            _shortcut = CausalConv3d.Kernel1(inChannels, outChannels, init);
+            register_module("shortcut", _shortcut);
+        }
+    }
+
+    public Tensor Forward(Tensor x, FeatureCache cache)
+    {
+        using var scope = NewDisposeScope();
+        var h = _shortcut is null ? x : _shortcut.Forward(x); // [B, Cout, T, H, W]
+        var y = nn.functional.silu(_norm1.Forward(x));
+        y = _conv1.Forward(y, cache);
+        y = nn.functional.silu(_norm2.Forward(y));
+        // residual.5 is Dropout(0.0): the identity at inference.
+        y = _conv2.Forward(y, cache);
+        return (y + h).MoveToOuterDisposeScope();
+    }
+}

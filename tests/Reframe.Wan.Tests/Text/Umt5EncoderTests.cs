@@ -1,0 +1,100 @@
+using Reframe.Wan.Tests.Parity;
+using Reframe.Wan.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reframe.Wan.Tests.Text;
+
+public class Umt5EncoderTests
+{
+    private static readonly Umt5Config Tiny = new(Vocab: 50, Dim: 16, DimAttn: 16, DimFfn: 24, NumHeads: 2, NumLayers: 2, NumBuckets: 32);
+
+    [Theory]
+    [InlineData(1, 17)]
+    [InlineData(7, 23)]
+    [InlineData(8, 24)]
+    [InlineData(11, 24)]
+    [InlineData(12, 25)]
+    [InlineData(15, 25)]
+    [InlineData(16, 26)]
+    [InlineData(22, 26)]
+    [InlineData(23, 27)]
+    [InlineData(31, 27)]
+    [InlineData(32, 28)]
+    [InlineData(45, 28)]
+    [InlineData(46, 29)]
+    [InlineData(63, 29)]
+    [InlineData(64, 30)]
+    [InlineData(90, 30)]
+    [InlineData(91, 31)]
+    [InlineData(599, 31)]
+    public void Buckets_FollowTheLogSpacedTable_ForEveryDistance(int distance, int keyAfterQueryBucket)
+    {
+        // Key after the query: +16; key before: the same bucket without the offset; distance 0 -> bucket 0.
+        using var embedding = new T5RelativeEmbedding(32, 2);
+        using var buckets = embedding.Buckets(600, 600); // [Lq, Lk]
+        Assert.Equal(keyAfterQueryBucket, buckets[0, distance].item<long>());
+        Assert.Equal(keyAfterQueryBucket - 16, buckets[distance, 0].item<long>());
+        Assert.Equal(0, buckets[distance, distance].item<long>());
+    }
+
+    [Fact]
+    public void Forward_GivesTheSameRealRows_WhetherOrNotThePromptIsPadded()
+    {
+        // Masked keys get zero softmax weight and the bias depends only on offsets, so padding must not
+        // change the real tokens' outputs (the reference's own equivalence; breaks if the mask is ignored).
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        manual_seed(3);
+        using var encoder = new Umt5Encoder(Tiny);
+        foreach (var (_, p) in encoder.named_parameters())
+        {
+            p.normal_();
+        }
+        var ids = tensor(new long[] { 5, 9, 13, 1 }, [1, 4]);
+        var padded = tensor(new long[] { 5, 9, 13, 1, 0, 0, 0 }, [1, 7]);
+        var paddedMask = tensor(new long[] { 1, 1, 1, 1, 0, 0, 0 }, [1, 7]);
+        var alone = encoder.forward(ids, ones_like(ids));             // [1, 4, 16]
+        var withPadding = encoder.forward(padded, paddedMask)[.., ..4]; // [1, 4, 16]
+        Assert.True(ParityKit.RelativeL2(withPadding, alone) < 1e-6);
+        var unmasked = encoder.forward(padded, ones_like(padded))[.., ..4];
+        Assert.True(ParityKit.RelativeL2(unmasked, alone) > 1e-3, "ignoring the mask must change the result");
+    }
+
+    [Fact]
+    public void LayerNorm_IsRmsNormWithoutMeanOrBias()
+    {
+        using var scope = NewDisposeScope();
+        using var norm = new T5LayerNorm(4);
+        using (no_grad())
+        {
+            norm.weight.copy_(tensor(new float[] { 1, 2, 3, 4 }));
+        }
+        var x = tensor(new float[] { 1, 2, 3, 4 }, [1, 4]);
+        double rms = Math.Sqrt((1 + 4 + 9 + 16) / 4.0 + 1e-6);
+        var expected = tensor(new float[] { (float)(1 / rms), (float)(4 / rms), (float)(9 / rms), (float)(16 / rms) }, [1, 4]);
+        Assert.True(ParityKit.RelativeL2(norm.forward(x), expected) < 1e-7);
+    }
+
+    [Fact]
+    public void Config_RejectsUnknownKeys_WhenReadFromJson()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse("""{"vocab":10,"dim":8,"dim_attn":8,"dim_ffn":8,"num_heads":2,"num_layers":1,"num_buckets":32,"shared_pos":false,"dropout":0.0,"extra":1}""");
+        var error = Assert.Throws<InvalidDataException>(() => Umt5Config.FromJson(json.RootElement));
+        Assert.Contains("extra", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromFiles_NamesTheMismatchedKeys_WhenConfigDoesNotFitTheCheckpoint()
+    {
+        string folder = ParityKit.Path("t5", "weights_tiny_a");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
+        var config = Umt5Config.FromJson(json.RootElement.GetProperty("additional_kwargs"));
+        var error = Assert.Throws<Reframe.Wan.Checkpoints.CheckpointMismatchException>(() => Umt5TextEncoder.FromFiles(
+            ParityKit.Path("tokenizer", "tiny_umt5_v1000"), Path.Combine(folder, "t5_encoder.safetensors"),
+            config with { NumLayers = config.NumLayers - 1, DimFfn = config.DimFfn * 2 },
+            Reframe.Wan.Runtime.WanRuntime.CpuFloat32));
+        Assert.Contains($"blocks.{config.NumLayers - 1}.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ffn.fc1.weight", error.Message, StringComparison.Ordinal);
+    }
+}
