@@ -73,11 +73,11 @@ public sealed class ReframeClient : IDisposable
     /// next safe point; read it or wait for it to see the final <c>error</c>/<c>cancelled</c> state.
     /// A task that already ended throws <see cref="ReframeApiException"/> with 409.
     /// </summary>
-    public async Task CancelAsync(string generationId, CancellationToken cancellationToken = default)
+    /// <returns>The task's state right after the request (Reframe answers 202 with it).</returns>
+    public async Task<Generation> CancelAsync(string generationId, CancellationToken cancellationToken = default)
     {
         using var message = NewRequest(HttpMethod.Delete, WithId(GenerationsPath, generationId));
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        return await SendForGenerationAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -51,6 +51,7 @@ public sealed class PlaygroundBrowserTests
         var keepX = int.Parse((await page.GetAttributeAsync("#keep-rect", "data-x"))!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(keepX, 1, 415);
         Assert.Equal("completed", await page.TextContentAsync("#status-badge"));
+        Assert.Equal("events", await page.GetAttributeAsync("#status-card", "data-transport")); // live, not polled
         Assert.Empty(consoleErrors);
 
         // The download link serves the mp4 itself.

@@ -185,6 +185,7 @@ async function followEvents(id, key, signal) {
     headers: { Authorization: `Bearer ${key}`, Accept: "text/event-stream" }, signal,
   });
   if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
+  els.card.dataset.transport = "events"; // shown to tests and curious users: which path delivers the updates
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "", last = null;
   for (;;) {
@@ -205,6 +206,7 @@ async function followEvents(id, key, signal) {
 }
 
 async function poll(id, key, signal) {
+  els.card.dataset.transport = "polling";
   for (;;) {
     const state = await api("GET", `video/generations?generation_id=${encodeURIComponent(id)}`, key, undefined, signal);
     render(state);
