@@ -30,7 +30,8 @@ public static class GenerationsEndpoints
             .Produces<GenerationResponse>()
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
-            .Produces<ErrorBody>(StatusCodes.Status413PayloadTooLarge);
+            .Produces<ErrorBody>(StatusCodes.Status413PayloadTooLarge)
+            .Produces<ErrorBody>(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("", GetAsync)
             .WithName("GetGeneration")
             .WithSummary("Read a task: status, progress, and the video once completed.")
@@ -51,6 +52,10 @@ public static class GenerationsEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, QueueSignal signal, ReframeSettings settings, WebhookOutbox webhooks)
     {
+        if (Limits.JsonContentType.Check(context) is { } unsupported)
+        {
+            return unsupported;
+        }
         var limit = settings.MaxRequestBytes;
         if (context.Request.ContentLength > limit)
         {
@@ -78,6 +83,10 @@ public static class GenerationsEndpoints
 
         using (document)
         {
+            if (Limits.RequestStringLimits.Check(document.RootElement) is { Count: > 0 } stringErrors)
+            {
+                return ApiErrors.Create(context, StatusCodes.Status400BadRequest, ApiErrors.BodyValidation, stringErrors);
+            }
             var validation = GenerationRequestValidator.Validate(document.RootElement);
             if (!validation.IsValid)
             {
