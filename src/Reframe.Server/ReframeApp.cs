@@ -7,6 +7,7 @@ using Reframe.Server.Contracts;
 using Reframe.Server.Endpoints;
 using Reframe.Server.Errors;
 using Reframe.Server.Events;
+using Reframe.Server.Limits;
 using Reframe.Server.Playground;
 using Reframe.Server.Results;
 using Reframe.Server.Webhooks;
@@ -55,6 +56,7 @@ public static class ReframeApp
         var fetchSettings = FetchSettings.FromEnvironment(key => builder.Configuration[key]);
         services.TryAddSingleton(fetchSettings);
         ReframeEngineRegistration.AddDefaults(services, builder.Configuration);
+        services.AddSubmissionLimits(builder.Configuration);
         services.AddHostedService<GenerationWorkers>();
         services.AddHostedService<QueueMaintenance>();
         services.AddWebhooks(builder.Configuration, settings, fetchSettings);

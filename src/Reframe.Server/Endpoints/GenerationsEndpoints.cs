@@ -24,6 +24,8 @@ public static class GenerationsEndpoints
             .AddEndpointFilter<ApiKeyFilter>()
             .WithTags("Generations");
         group.MapPost("", CreateAsync)
+            .AddEndpointFilter(app.ServiceProvider.GetRequiredService<Limits.SubmissionLimitsFilter>())
+            .Produces<ErrorBody>(StatusCodes.Status429TooManyRequests)
             .WithName("CreateGeneration")
             .WithSummary("Create a reframe task; answers at once with its id (status queued).")
             .Accepts<GenerationRequest>("application/json")
