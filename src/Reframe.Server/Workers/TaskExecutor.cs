@@ -26,10 +26,12 @@ public sealed partial class TaskExecutor
     private readonly RunningTasks _running;
     private readonly TimeProvider _time;
     private readonly ILogger<TaskExecutor> _log;
+    private readonly Limits.StorageGuard? _storage;
 
     public TaskExecutor(ITaskQueue queue, IInputFetcher fetcher, IReframeRunner runner, ResultFiles results,
-        ReframeSettings settings, RunningTasks running, TimeProvider time, ILogger<TaskExecutor> log)
+        ReframeSettings settings, RunningTasks running, TimeProvider time, ILogger<TaskExecutor> log, Limits.StorageGuard? storage = null)
     {
+        _storage = storage;
         _queue = queue;
         _fetcher = fetcher;
         _runner = runner;
@@ -85,6 +87,13 @@ public sealed partial class TaskExecutor
                 "The server's disk is full; the task could not be stored. Try again later."), CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // a task's failure must never take its worker down; the details go to the log
+        catch (Exception ex) when (_storage?.IsLow() == true)
+        {
+            // e.g. ffmpeg failing on ENOSPC: the cause the user must hear about is the disk, not the engine.
+            LogUnexpected(ex, lease.TaskId);
+            var full = Limits.StorageGuard.Failure();
+            await _queue.FailAsync(lease, new TaskError(full.Name, full.Message), CancellationToken.None).ConfigureAwait(false);
+        }
         catch (Exception ex)
 #pragma warning restore CA1031
         {
@@ -106,6 +115,7 @@ public sealed partial class TaskExecutor
         TaskLease lease, string workDirectory, LatestProgress progress, CancellationToken cancellationToken)
     {
         var options = CanonicalRequest.Read(lease.RequestJson);
+        _storage?.ThrowIfLow();
         progress.Report(new TaskProgress("downloading", 0, 0, 0));
         var source = await _fetcher.FetchAsync(options.VideoUrl, Path.Combine(workDirectory, "source"), cancellationToken).ConfigureAwait(false);
         string? first = null, last = null;
@@ -123,6 +133,7 @@ public sealed partial class TaskExecutor
         var outcome = await _runner.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
         progress.Report(new TaskProgress("storing", 0, 0, 100));
 
+        _storage?.ThrowIfLow(); // a result that ate the reserve is not kept: the database needs the room
         var size = new FileInfo(output).Length;
         string? token = null, dataUri = null, stored = null;
         if (options.SyncMode)
