@@ -54,10 +54,6 @@ public static class GenerationsEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, QueueSignal signal, ReframeSettings settings, WebhookOutbox webhooks)
     {
-        if (Limits.JsonContentType.Check(context) is { } unsupported)
-        {
-            return unsupported;
-        }
         var limit = settings.MaxRequestBytes;
         if (context.Request.ContentLength > limit)
         {
@@ -77,14 +73,23 @@ public static class GenerationsEndpoints
         {
             return ApiErrors.TooLarge(context, limit);
         }
-        catch (JsonException)
+        catch (JsonException) when (Limits.JsonContentType.Check(context) is null)
         {
             return ApiErrors.Create(context, StatusCodes.Status400BadRequest, ApiErrors.BodyValidation,
                 [new FieldError("body", "a JSON object", "malformed JSON")]);
         }
+        catch (JsonException)
+        {
+            return Limits.JsonContentType.Check(context)!;
+        }
 
         using (document)
         {
+            // Checked after reading, so an oversized body is a 413 whatever its declared type.
+            if (Limits.JsonContentType.Check(context) is { } unsupported)
+            {
+                return unsupported;
+            }
             if (Limits.RequestStringLimits.Check(document.RootElement) is { Count: > 0 } stringErrors)
             {
                 return ApiErrors.Create(context, StatusCodes.Status400BadRequest, ApiErrors.BodyValidation, stringErrors);
