@@ -55,6 +55,10 @@ public sealed class HttpDownloader
                     $"{SourceUrl.Describe(hop.Value!)} did not accept a connection within " +
                     $"{_settings.ConnectTimeout.TotalSeconds:0.#} s; check the URL is public and reachable.", error);
         }
+        catch (Exception error) when (AddressRefusedException.FindIn(error) is { } refused)
+        {
+            throw Refused(hop.Value!, refused, error);
+        }
         catch (HttpRequestException error)
         {
             throw Explain(hop.Value!, error);
@@ -139,12 +143,6 @@ public sealed class HttpDownloader
 
     private static ReframeFailure Explain(Uri uri, HttpRequestException error)
     {
-        if (AddressRefusedException.FindIn(error) is { } refused)
-        {
-            return new ReframeFailure(TaskErrorNames.FileDownloadError,
-                $"Refused to fetch {SourceUrl.Describe(uri)}: {refused.Message} " +
-                "Use a publicly reachable URL or a data: URI.", error);
-        }
         var socketError = (error.InnerException as SocketException)?.SocketErrorCode;
         var what = socketError switch
         {
@@ -162,6 +160,11 @@ public sealed class HttpDownloader
         return new ReframeFailure(TaskErrorNames.FileDownloadError,
             $"Could not download from {SourceUrl.Describe(uri)}: {what}. Check the URL is public and reachable.", error);
     }
+
+    private static ReframeFailure Refused(Uri uri, AddressRefusedException refused, Exception error) =>
+        new(TaskErrorNames.FileDownloadError,
+            $"Refused to fetch {SourceUrl.Describe(uri)}: {refused.Message} Use a publicly reachable URL or a data: URI.",
+            error);
 
     private static bool IsRedirect(HttpStatusCode status) =>
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
