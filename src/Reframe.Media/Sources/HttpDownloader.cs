@@ -3,6 +3,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Reframe.Core.Engines;
 
 namespace Reframe.Media.Sources;
@@ -44,6 +45,12 @@ public sealed class HttpDownloader
         try
         {
             return await DownloadFollowingRedirectsAsync(hop, destination, linked.Token);
+        }
+        catch (LocalWriteFailure failure)
+        {
+            // Our disk, not the network: rethrown as it was so the worker can report it (e.g. storage_full).
+            ExceptionDispatchInfo.Throw(failure.InnerException!);
+            throw;
         }
         catch (OperationCanceledException error) when (!cancellationToken.IsCancellationRequested)
         {
@@ -131,7 +138,14 @@ public sealed class HttpDownloader
             {
                 throw TooLarge(uri, total);
             }
-            await destination.WriteAsync(buffer.AsMemory(0, read), token);
+            try
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), token);
+            }
+            catch (IOException error)
+            {
+                throw new LocalWriteFailure(error);
+            }
         }
         return total;
     }
@@ -172,4 +186,7 @@ public sealed class HttpDownloader
 
     internal static string Megabytes(long bytes) =>
         bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024.0):0.#} MiB" : $"{bytes:N0} bytes";
+
+    /// <summary>Carries a write error of the destination past the network error handlers.</summary>
+    private sealed class LocalWriteFailure(IOException inner) : Exception(inner.Message, inner);
 }
