@@ -1,7 +1,9 @@
 using Reframe.Bench.Wan;
 
 // Usage: dotnet run -c Release --project bench/Reframe.Bench.Wan -- <scenario> [argument]
-//   denoise-step [steps]   vae [iterations]   checkpoint [megabytes]   t5 [runs]
+//   denoise-step [steps]   one denoising step of the tiny DiT loop
+//   t5 [runs]              tokenizer throughput and the tiny UMT5 forward
+//   vae [iterations]       checkpoint [megabytes]
 string scenario = args.Length > 0 ? args[0] : "denoise-step";
 switch (scenario)
 {
@@ -23,6 +25,6 @@ switch (scenario)
         CheckpointBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 512);
         return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}' (denoise-step, vae, checkpoint, {T5Scenario.Name})");
+        Console.Error.WriteLine($"unknown scenario '{scenario}' (denoise-step, {T5Scenario.Name}, vae, checkpoint)");
         return 1;
 }
