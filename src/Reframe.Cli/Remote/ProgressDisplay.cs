@@ -79,6 +79,6 @@ public sealed class ProgressDisplay : IProgress<Generation>
             return "generating";
         }
         var stage = p.Stage.Replace('_', ' ');
-        return p.TotalSteps is > 0 ? $"{stage} {p.Step}/{p.TotalSteps}" : stage;
+        return p.TotalSteps is > 1 ? $"{stage} {p.Step}/{p.TotalSteps}" : stage; // a one-step stage has nothing to count
     }
 }
