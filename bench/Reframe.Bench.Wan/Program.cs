@@ -1,6 +1,9 @@
 using Reframe.Bench.Wan;
 
-// Usage: dotnet run -c Release --project bench/Reframe.Bench.Wan -- denoise-step [steps]
+// Usage: dotnet run -c Release --project bench/Reframe.Bench.Wan -- <scenario> [argument]
+//   denoise-step [steps]   one denoising step of the tiny DiT loop
+//   t5 [runs]              tokenizer throughput and the tiny UMT5 forward
+//   vae [iterations]       checkpoint [megabytes]
 string scenario = args.Length > 0 ? args[0] : "denoise-step";
 switch (scenario)
 {
@@ -11,7 +14,17 @@ switch (scenario)
         Console.WriteLine("== larger tiny latent (33 frames, 128x128 pixels) ==");
         DenoiseStepBenchmark.Run(steps, (9, 16, 16));
         return 0;
+    case T5Scenario.Name:
+        int runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
+        T5Scenario.Run(KitPaths.Directory, Console.Out, runs);
+        return 0;
+    case "vae":
+        VaeBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        return 0;
+    case "checkpoint":
+        CheckpointBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 512);
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}' (denoise-step)");
+        Console.Error.WriteLine($"unknown scenario '{scenario}' (denoise-step, {T5Scenario.Name}, vae, checkpoint)");
         return 1;
 }

@@ -16,6 +16,9 @@ public interface IWanComponents
     /// <summary>Tokenizer + UMT5 on the execution device; disposing frees the encoder's weights.</summary>
     IPromptEncoder OpenPromptEncoder();
 
+    /// <summary>The experts' <c>text_len</c> (512 for the real model), used as the tokenizer length.</summary>
+    int TextLength { get; }
+
     /// <summary>The VAE (kept for the engine's lifetime).</summary>
     IWanVae Vae { get; }
 }

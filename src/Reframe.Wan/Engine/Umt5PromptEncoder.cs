@@ -1,4 +1,5 @@
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Pipelines;
 using Reframe.Wan.Text;
 using TorchSharp;
@@ -26,11 +27,11 @@ public sealed class Umt5PromptEncoder : IPromptEncoder
     {
         var tokenizer = UmT5Tokenizer.FromFolder(tokenizerDirectory);
         using var checkpoint = CheckpointFiles.Open(checkpointPath);
-        var encoder = new Umt5Encoder(ConfigFromCheckpoint(checkpoint));
+        // Built where it runs (bf16 on the GPU): never a float32 CPU copy of the 5.7 B parameters first.
+        var encoder = new Umt5Encoder(ConfigFromCheckpoint(checkpoint), device, dtype).OwnWeights();
         try
         {
             StrictStateDictLoader.Load(encoder, checkpoint, checkpointPath);
-            encoder.to(device, dtype);
             encoder.eval();
             return new Umt5PromptEncoder(new Umt5TextEncoder(tokenizer, encoder), device);
         }
@@ -60,9 +61,9 @@ public sealed class Umt5PromptEncoder : IPromptEncoder
     }
 
     /// <summary>[L, dim] embeddings of one prompt (its real length, <c>&lt;/s&gt;</c> included).</summary>
-    public Tensor Encode(string prompt)
+    public Tensor Encode(string prompt, int maxLength)
     {
-        var embeds = _text.Encode([prompt]);
+        var embeds = _text.Encode([prompt], maxLength);
         return embeds[0].to(_device);
     }
 

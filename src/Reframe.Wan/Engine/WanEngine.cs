@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reframe.Core.Engines;
 using Reframe.Wan.Pipelines;
+using Reframe.Wan.Runtime;
 using static TorchSharp.torch;
 
 namespace Reframe.Wan.Engine;
@@ -13,7 +14,7 @@ namespace Reframe.Wan.Engine;
 /// the boundary); everything runs without autograd and inside dispose scopes, so nothing outlives a step or a
 /// task except the small VAE. One generation at a time per engine (one device).
 /// </summary>
-public sealed class WanEngine : IVideoEngine
+public sealed class WanEngine : IVideoEngine, IDisposable
 {
     private readonly IWanComponents _components;
     private readonly Device _device;
@@ -28,6 +29,28 @@ public sealed class WanEngine : IVideoEngine
     }
 
     public string Name => "wan";
+
+    /// <summary>
+    /// The engine for a model folder, failing at start-up with a message naming every missing file when the folder
+    /// is not the published layout. Resolves and applies the runtime (device, dtype, TF32, threads).
+    /// </summary>
+    public static WanEngine Create(string modelDirectory, WanRuntimeOptions runtimeOptions, ILoggerFactory? loggers = null)
+    {
+        var layout = new WanModelLayout(modelDirectory);
+        layout.RequireComplete();
+        return Create(layout, WanRuntime.Resolve(runtimeOptions), loggers);
+    }
+
+    /// <summary>The engine for an already checked folder and resolved runtime (applies the runtime's switches).</summary>
+    public static WanEngine Create(WanModelLayout layout, WanRuntime runtime, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(runtime);
+        runtime.Apply();
+        var log = (loggers ?? NullLoggerFactory.Instance).CreateLogger<WanEngine>();
+        log.LogInformation("Wan engine: model {Directory}, device {Device}, dtype {DType}", layout.ModelDirectory, runtime.Device, runtime.DType);
+        return new WanEngine(new WanCheckpointComponents(layout, runtime), runtime.Device, log);
+    }
 
     public async Task GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {
@@ -81,7 +104,7 @@ public sealed class WanEngine : IVideoEngine
             return expert;
         });
         var pipeline = new ReframePipeline(experts, _components.Vae);
-        var settings = new ReframeSettings(steps, options.GuidanceScale, options.Shift, options.Sampler);
+        var settings = new ReframeSettings(steps, options.GuidanceScale, options.Shift, options.Sampler, MaxSequenceLength: _components.TextLength);
         var stepProgress = new StepProgress(p =>
         {
             memory.Sample();
@@ -118,6 +141,12 @@ public sealed class WanEngine : IVideoEngine
         using var scope = NewDisposeScope();
         var anchor = CanvasTensors.ToVideo([image], job.Width, job.Height, video.device);     // [1, 3, 1, H, W]
         video[.., .., frameIndex] = anchor[.., .., 0];
+    }
+
+    public void Dispose()
+    {
+        (_components as IDisposable)?.Dispose();
+        _oneAtATime.Dispose();
     }
 
     /// <summary>The model's shape rules: F = 4k + 1, H and W multiples of 16 (8x VAE, 2x2 patches).</summary>

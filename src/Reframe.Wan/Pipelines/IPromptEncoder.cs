@@ -9,5 +9,7 @@ namespace Reframe.Wan.Pipelines;
 /// </summary>
 public interface IPromptEncoder : IDisposable
 {
-    Tensor Encode(string prompt);
+    /// <param name="prompt">The prompt, raw (the reference pipeline does no cleaning).</param>
+    /// <param name="maxLength">The pipeline's <c>max_sequence_length</c>: 512, the experts' <c>text_len</c>.</param>
+    Tensor Encode(string prompt, int maxLength);
 }

@@ -49,8 +49,8 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
         Tensor promptEmbeds, negativeEmbeds;
         using (var textEncoder = openPromptEncoder())
         {
-            promptEmbeds = textEncoder.Encode(prompt);                                  // [Lp, 4096]
-            negativeEmbeds = textEncoder.Encode(negativePrompt);                        // [Ln, 4096]
+            promptEmbeds = textEncoder.Encode(prompt, settings.MaxSequenceLength);             // [Lp, 4096]
+            negativeEmbeds = textEncoder.Encode(negativePrompt, settings.MaxSequenceLength);   // [Ln, 4096]
         }
 
         cancellationToken.ThrowIfCancellationRequested();

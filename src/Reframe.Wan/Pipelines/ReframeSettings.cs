@@ -8,7 +8,8 @@ namespace Reframe.Wan.Pipelines;
 /// <param name="Shift">Flow shift for UniPC and DPM++ (Euler uses its constructor shift, see FlowSchedulers).</param>
 /// <param name="Sampler">Which flow sampler.</param>
 /// <param name="VaceContextScale">Weight of the VACE hints.</param>
-public sealed record ReframeSettings(int Steps, double GuidanceScale, double Shift, Sampler Sampler, double VaceContextScale = 1.0)
+/// <param name="MaxSequenceLength">Tokenizer length (the experts' <c>text_len</c>, 512 for the real model).</param>
+public sealed record ReframeSettings(int Steps, double GuidanceScale, double Shift, Sampler Sampler, double VaceContextScale = 1.0, int MaxSequenceLength = 512)
 {
     public bool UsesGuidance => GuidanceScale > 1;
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,6 +15,8 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly int _numHeads;
     private readonly int _headDim;
 
+    private T5AttentionKernel _kernel;
+
     public Linear q;
     public Linear k;
     public Linear v;
@@ -28,7 +31,26 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         k = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
         v = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
         o = nn.Linear(dimAttn, dim, hasBias: false, device, dtype);
+        _kernel = FusedIsExact ? T5AttentionKernel.Fused : T5AttentionKernel.Explicit;
         RegisterComponents();
+    }
+
+    /// <summary>Whether sqrt(head_dim) is a power of two, so pre-scaling q for the fused kernel costs no precision.</summary>
+    public bool FusedIsExact => _headDim > 0 && (_headDim & (_headDim - 1)) == 0 && (BitOperations.Log2((uint)_headDim) % 2 == 0);
+
+    /// <summary>The attention kernel: fused by default where that is exact (see <see cref="T5AttentionKernel"/>).</summary>
+    public T5AttentionKernel Kernel
+    {
+        get => _kernel;
+        set
+        {
+            if (value == T5AttentionKernel.Fused && !FusedIsExact)
+            {
+                throw new InvalidOperationException(
+                    $"The fused kernel needs sqrt(head_dim) to be a power of two; head_dim is {_headDim}.");
+            }
+            _kernel = value;
+        }
     }
 
     /// <param name="x">[B, L, dim]</param>
@@ -43,13 +65,26 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var value = v.forward(x).view(b, -1, _numHeads, _headDim);   // [B, L, H, c]
 
         // Bias: zeros + position bias, then masked keys REPLACED by the dtype's lowest value (masked_fill).
-        var bias = zeros(b, _numHeads, query.shape[1], key.shape[1], x.dtype, x.device) + positionBias; // [B, H, L, L]
-        bias = bias.masked_fill(mask.view(b, 1, 1, -1).eq(0), LowestValue(x.dtype));
+        // (the reference starts from zeros and adds the bias; masked_fill of the broadcast bias is the same values)
+        var bias = positionBias.to(x.dtype).expand(b, -1, -1, -1)
+            .masked_fill(mask.view(b, 1, 1, -1).eq(0), LowestValue(x.dtype)); // [B, H, L, L]
 
-        var logits = einsum("binc,bjnc->bnij", query, key) + bias;                  // [B, H, L, L]
-        var weights = nn.functional.softmax(logits.to(float32), -1).to(logits.dtype); // [B, H, L, L]
-        var attended = einsum("bnij,bjnc->binc", weights, value).reshape(b, -1, _numHeads * _headDim); // [B, L, dim_attn]
-        return o.forward(attended).MoveToOuterDisposeScope(); // [B, L, dim]
+        Tensor attended;
+        if (_kernel == T5AttentionKernel.Fused)
+        {
+            // No 1/sqrt(d) in T5: the kernel divides by sqrt(d), so q is multiplied by it first (a power of two).
+            var scaledQuery = query.transpose(1, 2) * Math.Sqrt(_headDim);                     // [B, H, L, c]
+            attended = nn.functional.scaled_dot_product_attention(scaledQuery, key.transpose(1, 2),
+                value.transpose(1, 2), bias, 0.0, false).transpose(1, 2);                    // [B, L, H, c]
+        }
+        else
+        {
+            var logits = einsum("binc,bjnc->bnij", query, key) + bias;                  // [B, H, L, L]
+            var weights = nn.functional.softmax(logits.to(float32), -1).to(logits.dtype); // [B, H, L, L]
+            attended = einsum("bnij,bjnc->binc", weights, value);                         // [B, L, H, c]
+        }
+        var merged = attended.reshape(b, -1, _numHeads * _headDim); // [B, L, dim_attn]
+        return o.forward(merged).MoveToOuterDisposeScope();         // [B, L, dim]
     }
 
     /// <summary><c>torch.finfo(dtype).min</c>.</summary>

@@ -29,7 +29,17 @@ public sealed class T5RelativeEmbedding : nn.Module<long, long, Tensor>
     public override Tensor forward(long queryLength, long keyLength)
     {
         using var scope = NewDisposeScope();
-        var buckets = Buckets(queryLength, keyLength, embedding.weight.device);    // [Lq, Lk]
+        var buckets = Buckets(queryLength, keyLength, embedding.weight.device); // [Lq, Lk]
+        return FromBuckets(buckets).MoveToOuterDisposeScope();                     // [1, H, Lq, Lk]
+    }
+
+    /// <summary>
+    /// The bias for precomputed <see cref="Buckets"/>: the buckets depend only on the lengths, so an encoder
+    /// computes them once per forward and every block looks up its own table.
+    /// </summary>
+    public Tensor FromBuckets(Tensor buckets)
+    {
+        using var scope = NewDisposeScope();
         var bias = embedding.forward(buckets);                                        // [Lq, Lk, H]
         return bias.permute(2, 0, 1).unsqueeze(0).contiguous().MoveToOuterDisposeScope(); // [1, H, Lq, Lk]
     }

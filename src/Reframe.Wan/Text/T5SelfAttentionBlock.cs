@@ -30,12 +30,18 @@ public sealed class T5SelfAttentionBlock : nn.Module<Tensor, Tensor, Tensor?, Te
 
     /// <param name="x">[B, L, dim]</param>
     /// <param name="mask">[B, L]</param>
-    /// <param name="sharedPositionBias">the encoder's bias when <c>shared_pos</c>, else null</param>
-    public override Tensor forward(Tensor x, Tensor mask, Tensor? sharedPositionBias)
+    /// <param name="positionBias">
+    /// [1, H, L, L]: the encoder's shared bias when <c>shared_pos</c>; otherwise null, and the block uses its own table
+    /// </param>
+    public override Tensor forward(Tensor x, Tensor mask, Tensor? positionBias) => Forward(x, mask, positionBias, null);
+
+    /// <summary>The forward, with the relative-position buckets [L, L] precomputed by the caller when given.</summary>
+    public Tensor Forward(Tensor x, Tensor mask, Tensor? positionBias, Tensor? buckets)
     {
         using var scope = NewDisposeScope();
         long length = x.shape[1];
-        var bias = sharedPositionBias ?? pos_embedding!.forward(length, length); // [1, H, L, L]
+        var bias = positionBias
+            ?? (buckets is null ? pos_embedding!.forward(length, length) : pos_embedding!.FromBuckets(buckets)); // [1, H, L, L]
         x = ClampHalf(x + attn.forward(norm1.forward(x), mask, bias));          // [B, L, dim]
         x = ClampHalf(x + ffn.forward(norm2.forward(x)));                       // [B, L, dim]
         return x.MoveToOuterDisposeScope();

@@ -58,23 +58,28 @@ public sealed class UmT5Tokenizer
     public int UnkId => Model.UnkId;
 
     /// <summary>
-    /// Loads the tokenizer from a Hugging Face tokenizer folder (the real model's <c>google/umt5-xxl/</c>):
-    /// pieces, scores and normaliser from <c>spiece.model</c>; the byte-fallback flag from
-    /// <c>tokenizer.json</c>'s <c>model.byte_fallback</c> when that file exists (absent means off).
+    /// Loads the tokenizer from a Hugging Face tokenizer folder (the real model's <c>google/umt5-xxl/</c>).
+    /// With <c>spiece.model</c>: pieces, scores and normaliser from it, and the byte-fallback flag from
+    /// <c>tokenizer.json</c>'s <c>model.byte_fallback</c> when that file exists (absent means off). With only a
+    /// <c>tokenizer.json</c>: everything from it (<see cref="TokenizerJsonReader"/>).
     /// </summary>
     public static UmT5Tokenizer FromFolder(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         string modelPath = Path.Combine(folder, SentencePieceFileName);
-        if (!File.Exists(modelPath))
-        {
-            throw new FileNotFoundException(
-                $"Tokenizer folder '{folder}' has no {SentencePieceFileName} (the SentencePiece model is required).",
-                modelPath);
-        }
         string jsonPath = Path.Combine(folder, TokenizerJsonFileName);
-        bool byteFallback = File.Exists(jsonPath) && ReadByteFallbackFlag(jsonPath);
-        return new UmT5Tokenizer(SentencePieceModel.Load(modelPath), byteFallback);
+        if (File.Exists(modelPath))
+        {
+            bool byteFallback = File.Exists(jsonPath) && ReadByteFallbackFlag(jsonPath);
+            return new UmT5Tokenizer(SentencePieceModel.Load(modelPath), byteFallback);
+        }
+        if (File.Exists(jsonPath))
+        {
+            var (model, fromJson) = TokenizerJsonReader.Load(jsonPath);
+            return new UmT5Tokenizer(model, fromJson);
+        }
+        throw new FileNotFoundException(
+            $"Tokenizer folder '{folder}' has neither {SentencePieceFileName} nor {TokenizerJsonFileName}.", modelPath);
     }
 
     /// <summary>The normalised text SentencePiece segments (with <c>▁</c> for spaces).</summary>

@@ -38,6 +38,15 @@ public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
 
     public Umt5Config Config { get; }
 
+    /// <summary>Sets every block's attention kernel (fused by default where exact; explicit = the reference's ops).</summary>
+    public void SetAttentionKernel(T5AttentionKernel kernel)
+    {
+        foreach (var block in blocks)
+        {
+            block.attn.Kernel = kernel;
+        }
+    }
+
     /// <summary><c>last_hidden_state</c> [B, L, dim] for ids [B, L] (int64) and mask [B, L] (1 = token).</summary>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask) => Forward(inputIds, attentionMask, trace: null);
 
@@ -51,9 +60,11 @@ public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
         trace?.Record(Umt5Trace.TokenEmbeddingOut, x);
         long length = x.shape[1];
         var shared = pos_embedding?.forward(length, length); // [1, H, L, L] or null (UMT5)
+        // UMT5: every block has its own table but the same buckets, which depend on L only: computed once.
+        var buckets = shared is null ? blocks[0].pos_embedding!.Buckets(length, length, x.device) : null; // [L, L]
         for (int i = 0; i < blocks.Count; i++)
         {
-            x = blocks[i].forward(x, attentionMask, shared); // [B, L, dim]
+            x = blocks[i].Forward(x, attentionMask, shared, buckets); // [B, L, dim]
             trace?.RecordBlock(x);
         }
         return norm.forward(x).MoveToOuterDisposeScope(); // [B, L, dim]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Reframe.Wan.Text;
@@ -12,10 +13,10 @@ public sealed class UnigramSegmenter
     /// <summary><c>kUnkPenalty</c> in <c>unigram_model.cc</c>.</summary>
     private const float UnknownPenalty = 10f;
 
-    private readonly Dictionary<string, int> _pieceIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly PieceTrie _trie;
+    private readonly float[] _scores;
+    private readonly SentencePieceType[] _types;
     private readonly SentencePieceModel _model;
-    private readonly int _maxPieceChars;
     private readonly float _minScore;
     private readonly float _maxScore;
 
@@ -32,6 +33,9 @@ public sealed class UnigramSegmenter
         _minScore = float.MaxValue;
         // The reference starts its maximum at FLT_MIN (the smallest positive float), not at -FLT_MAX.
         _maxScore = 1.17549435e-38f;
+        var pieceIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        _scores = model.Pieces.Select(p => p.Score).ToArray();
+        _types = model.Pieces.Select(p => p.Type).ToArray();
         for (int id = 0; id < model.Pieces.Count; id++)
         {
             var piece = model.Pieces[id];
@@ -40,8 +44,7 @@ public sealed class UnigramSegmenter
             if (piece.Type is SentencePieceType.Normal or SentencePieceType.UserDefined or SentencePieceType.Unused
                 && piece.Piece.Length > 0)
             {
-                _pieceIds.TryAdd(piece.Piece, id);
-                _maxPieceChars = Math.Max(_maxPieceChars, piece.Piece.Length);
+                pieceIds.TryAdd(piece.Piece, id); // the first of duplicate pieces wins, as in SentencePiece
             }
             if (piece.Type == SentencePieceType.Normal)
             {
@@ -53,7 +56,7 @@ public sealed class UnigramSegmenter
         {
             throw new InvalidDataException($"SentencePiece model has no valid unknown id ({model.UnkId}).");
         }
-        _lookup = _pieceIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        _trie = new PieceTrie(pieceIds);
     }
 
     /// <summary>One segment of the best path: UTF-16 range in the normalised text and its piece id.</summary>
@@ -63,10 +66,27 @@ public sealed class UnigramSegmenter
     {
         ArgumentNullException.ThrowIfNull(normalized);
         int size = normalized.Length;
-        var bestScore = new float[size + 1];
-        var startsAt = new int[size + 1];
-        var ids = new int[size + 1];
-        Array.Fill(startsAt, -1);
+        var bestScore = ArrayPool<float>.Shared.Rent(size + 1);
+        var startsAt = ArrayPool<int>.Shared.Rent(size + 1);
+        var ids = ArrayPool<int>.Shared.Rent(size + 1);
+        try
+        {
+            return Segment(normalized, bestScore, startsAt, ids);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(bestScore);
+            ArrayPool<int>.Shared.Return(startsAt);
+            ArrayPool<int>.Shared.Return(ids);
+        }
+    }
+
+    /// <summary>The lattice pass over caller-provided arrays of at least <c>Length + 1</c> entries.</summary>
+    private List<PieceSpan> Segment(string normalized, float[] bestScore, int[] startsAt, int[] ids)
+    {
+        int size = normalized.Length;
+        bestScore[0] = 0; // every other entry is written before it is read: each character boundary gets a node
+        Array.Fill(startsAt, -1, 0, size + 1);
         float unknownScore = _minScore - UnknownPenalty;
 
         int start = 0;
@@ -76,22 +96,28 @@ public sealed class UnigramSegmenter
             int charLength = char.IsHighSurrogate(normalized[start]) && start + 1 < size
                 && char.IsLowSurrogate(normalized[start + 1]) ? 2 : 1;
             bool hasSingleCharPiece = false;
-            int maxEnd = Math.Min(size, start + _maxPieceChars);
-            for (int end = start + 1; end <= maxEnd; end++)
+            int node = PieceTrie.Root;
+            for (int end = start + 1; end <= size; end++)
             {
-                if (!_lookup.TryGetValue(normalized.AsSpan(start, end - start), out int id))
+                node = _trie.Step(node, normalized[end - 1]);
+                if (node < 0)
+                {
+                    break;
+                }
+                int id = _trie.ValueOf(node);
+                if (id < 0)
                 {
                     continue;
                 }
-                var piece = _model.Pieces[id];
-                if (piece.Type == SentencePieceType.Unused)
+                var type = _types[id];
+                if (type == SentencePieceType.Unused)
                 {
                     continue;
                 }
                 // User-defined symbols get a bonus so they always win (in bytes, in double, as the reference).
-                double score = piece.Type == SentencePieceType.UserDefined
+                double score = type == SentencePieceType.UserDefined
                     ? Encoding.UTF8.GetByteCount(normalized.AsSpan(start, end - start)) * _maxScore - 0.1
-                    : piece.Score;
+                    : _scores[id];
                 double candidate = score + scoreTillHere;
                 if (startsAt[end] == -1 || candidate > bestScore[end])
                 {

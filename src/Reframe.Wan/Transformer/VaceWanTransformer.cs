@@ -65,6 +65,7 @@ public sealed class VaceWanTransformer : nn.Module
             Enumerable.Range(0, config.VaceLayers.Length).Select(j => new VaceWanAttentionBlock(config, j, device, dtype)).ToArray());
         vace_patch_embedding = nn.Conv3d(config.VaceInDim, dim, patchSize, stride: patchSize, device: device, dtype: dtype);
         RegisterComponents();
+        this.OwnWeights(); // an expert may be built inside the denoising loop's dispose scope
     }
 
     public WanTransformerConfig Config => _config;

@@ -12,7 +12,7 @@ namespace Reframe.Wan.Vae;
 /// (frames [0], [1..4], [5..8], ...) and decoding one latent frame at a time, both carrying a
 /// <see cref="FeatureCache"/> exactly as the reference does (the decoder's result depends on that schedule).
 /// </summary>
-public sealed class WanVae : nn.Module
+public sealed class WanVae : nn.Module, Pipelines.IWanVae
 {
     private readonly Encoder3d _encoder;
     private readonly CausalConv3d _conv1;

@@ -20,7 +20,7 @@ public class Umt5PromptEncoderTests(ITestOutputHelper output)
         using var encoder = Umt5PromptEncoder.Load(
             ParityKit.Path("tokenizer", "tiny_umt5_v1000"), ParityKit.Path("t5", "weights_tiny_b_pth", "t5_encoder_bf16.pth"),
             CPU, ScalarType.Float32);
-        var embeds = encoder.Encode(prompt);
+        var embeds = encoder.Encode(prompt, 512);
 
         // Padded to 512 here instead of 160: masked keys get exactly zero weight, so only rounding differs.
         CaseFiles.AssertClose(output, "prompt_embeds.1", embeds, expected, 1e-5);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Reframe.Core.Requests;
+using Reframe.Wan.Engine;
+using Reframe.Wan.Runtime;
 using Reframe.Wan.Pipelines;
 using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Tests.Transformer;
@@ -88,6 +90,37 @@ public class PipelineParityTests(ITestOutputHelper output)
             Assert.True(worst[name] <= tolerance, $"{savedName}: {worst[name]:E3}");
         }
 
+        CaseFiles.AssertClose(output, "final_latents", final, outputs["final_latents"], CaseFiles.Tolerance(caseJson, "final_latents", 2e-4));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Pipeline_FromVideoAndMask_MatchesReference_ThroughVaeAndLoop(string caseName)
+    {
+        using var scope = NewDisposeScope();
+        var directory = CaseFiles.CaseDirectory("pipeline", caseName);
+        var caseJson = CaseFiles.ReadCaseJson(directory);
+        var inputs = CaseFiles.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
+        var outputs = CaseFiles.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
+        var intermediates = CaseFiles.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
+        var experts = caseJson.GetProperty("experts");
+        using var high = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("high_noise_model").GetProperty("folder").GetString()!));
+        using var low = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("low_noise_model").GetProperty("folder").GetString()!));
+        using var vae = WanVaeAdapter.Load(Path.Combine(directory, caseJson.GetProperty("vae").GetProperty("file").GetString()!), WanRuntime.CpuFloat32);
+
+        // VACE context through the VAE (two encodes) and the mask fold.
+        var probed = new Dictionary<string, Tensor>();
+        var vaceContext = VaceConditioning.Build(inputs["video"], inputs["mask_video"], vae,
+            (name, t) => probed[name] = t.detach().clone().MoveToOuterDisposeScope());
+        double contextTolerance = CaseFiles.Tolerance(caseJson, "vace_context", 1e-5);
+        CaseFiles.AssertClose(output, "vace_inactive_latents", probed["vace_inactive_latents"], intermediates["vace_inactive_latents"], contextTolerance);
+        CaseFiles.AssertClose(output, "vace_reactive_latents", probed["vace_reactive_latents"], intermediates["vace_reactive_latents"], contextTolerance);
+        CaseFiles.AssertClose(output, "vace_context", vaceContext, intermediates["vace_context"], contextTolerance);
+
+        // Then the loop from the case's initial latents, on our own context.
+        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), vae);
+        var final = pipeline.Denoise(inputs["initial_latents"], vaceContext, inputs["prompt_embeds"], inputs["negative_prompt_embeds"],
+            Settings(caseJson), null, CancellationToken.None);
         CaseFiles.AssertClose(output, "final_latents", final, outputs["final_latents"], CaseFiles.Tolerance(caseJson, "final_latents", 2e-4));
     }
 

@@ -20,16 +20,28 @@ public class T5ParityTests(ITestOutputHelper output)
     /// <summary>README table: T5 outputs and block outputs 1e-5; buckets, embeddings, position bias exact.</summary>
     private const double OutputFallback = 1e-5;
 
-    public static TheoryData<string> Cases() => ParityKit.Cases("t5", kind => kind == "umt5_encoder_forward");
+    /// <summary>Every discovered case, with each attention kernel (both must reproduce the reference).</summary>
+    public static TheoryData<string, T5AttentionKernel> Cases()
+    {
+        var data = new TheoryData<string, T5AttentionKernel>();
+        foreach (string id in ParityKit.CaseIds("t5", kind => kind == "umt5_encoder_forward"))
+        {
+            data.Add(id, T5AttentionKernel.Fused);
+            data.Add(id, T5AttentionKernel.Explicit);
+        }
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_MatchesReference_WithinCaseTolerance(string caseId)
+    public void Forward_MatchesReference_WithinCaseTolerance(string caseId, T5AttentionKernel kernel)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var parityCase = ParityKit.Load(caseId);
         using var encoder = LoadEncoder(parityCase);
+        encoder.SetAttentionKernel(kernel);
+        output.WriteLine($"attention kernel: {kernel}");
 
         var ids = parityCase.Input("input_ids").to(int64);       // [B, L]
         var mask = parityCase.Input("attention_mask").to(int64); // [B, L]
@@ -62,6 +74,7 @@ public class T5ParityTests(ITestOutputHelper output)
         var (config, weightsPath) = Weights(parityCase);
         var textEncoder = Umt5TextEncoder.FromFiles(tokenizerFolder, weightsPath, config, WanRuntime.CpuFloat32);
         using var loadedEncoder = textEncoder.Encoder;
+        loadedEncoder.SetAttentionKernel(kernel);
         var embeds = textEncoder.Encode(prompts, (int)length);
         Assert.Equal(prompts.Count, embeds.Count);
         for (int i = 0; i < embeds.Count; i++)

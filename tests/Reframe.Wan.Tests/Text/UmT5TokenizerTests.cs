@@ -148,4 +148,57 @@ public class UmT5TokenizerTests
         var bytes = File.ReadAllBytes(Path.Combine(TinyModelFolder, "spiece.model"));
         Assert.Throws<InvalidDataException>(() => SentencePieceModel.Load(bytes.AsSpan(0, bytes.Length - 1000)));
     }
+
+    [Theory]
+    [InlineData(false, "pipeline")]
+    [InlineData(true, "pipeline_spm_byte_fallback")]
+    public void FromFolder_ReproducesTheReferenceIds_FromATokenizerJsonAlone(bool byteFallback, string variant)
+    {
+        // A tokenizer.json laid out as transformers' T5 converter writes it, built from the tiny model's pieces.
+        var model = TinyModel.Value;
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["added_tokens"] = new System.Text.Json.Nodes.JsonArray(
+                new[] { "<pad>", "</s>", "<unk>" }.Select((t, i) => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+                { ["id"] = i, ["content"] = t, ["special"] = true }).ToArray()),
+            ["normalizer"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = "Sequence",
+                ["normalizers"] = new System.Text.Json.Nodes.JsonArray(
+                    new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["type"] = "Precompiled",
+                        ["precompiled_charsmap"] = Convert.ToBase64String(model.Normalizer.PrecompiledCharsMap),
+                    },
+                    new System.Text.Json.Nodes.JsonObject { ["type"] = "Replace", ["content"] = "\u2581" }),
+            },
+            ["pre_tokenizer"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "Metaspace", ["replacement"] = "\u2581" },
+            ["model"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = "Unigram",
+                ["unk_id"] = model.UnkId,
+                ["byte_fallback"] = byteFallback,
+                ["vocab"] = new System.Text.Json.Nodes.JsonArray(model.Pieces.Select(p =>
+                    (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonArray(p.Piece, (double)p.Score)).ToArray()),
+            },
+        };
+        string folder = Directory.CreateTempSubdirectory("reframe-tok-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "tokenizer.json"), json.ToJsonString());
+            var tokenizer = UmT5Tokenizer.FromFolder(folder);
+            Assert.Equal(byteFallback, tokenizer.ByteFallback);
+            using var parityCase = ParityKit.Load("tokenizer/strings_len32");
+            foreach (var entry in parityCase.Json.GetProperty("strings").EnumerateArray())
+            {
+                var expected = entry.GetProperty(variant);
+                var ids = expected.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+                Assert.Equal(ids, tokenizer.Encode(expected.GetProperty("input_text").GetString()!, 32));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Reframe.Core.Engines;
+using Reframe.Engines.Classic;
+using Reframe.Media;
+using Reframe.Wan.Engine;
+using Reframe.Wan.Runtime;
+
+namespace Reframe.Wan.Host;
+
+/// <summary>
+/// Puts the Wan engine behind the service's runner when a model folder is configured:
+/// <c>REFRAME_WAN_MODEL_DIR</c> (the Wan2.2-VACE-Fun-A14B folder), optional <c>REFRAME_WAN_DEVICE</c>
+/// (<c>auto</c>, <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>) and <c>REFRAME_WAN_DTYPE</c> (<c>auto</c>, <c>bf16</c>,
+/// <c>float32</c>). Without a model folder the service keeps its classic engine. The folder is checked at start-up,
+/// so an incomplete one stops the process with a message naming every missing file.
+/// </summary>
+public static class WanHostRegistration
+{
+    public const string ModelDirectoryKey = "REFRAME_WAN_MODEL_DIR";
+    public const string DeviceKey = "REFRAME_WAN_DEVICE";
+    public const string DTypeKey = "REFRAME_WAN_DTYPE";
+
+    /// <summary>Registers the Wan runner (replacing the classic default) when configured; returns whether it did.</summary>
+    public static bool AddWanEngine(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var modelDirectory = builder.Configuration[ModelDirectoryKey];
+        if (string.IsNullOrWhiteSpace(modelDirectory))
+        {
+            return false;
+        }
+
+        var runtime = new WanRuntimeOptions
+        {
+            Device = builder.Configuration[DeviceKey] ?? "auto",
+            DType = builder.Configuration[DTypeKey] ?? "auto",
+        };
+
+        // Eager: the layout check and the device resolution fail here, at start-up, not on the first task.
+        var layout = new WanModelLayout(modelDirectory);
+        layout.RequireComplete();
+        var resolved = WanRuntime.Resolve(runtime);
+        builder.Services.AddSingleton(sp => WanEngine.Create(layout, resolved, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.RemoveAll<IReframeRunner>();
+        builder.Services.AddSingleton<IReframeRunner>(sp =>
+            ClassicEngineRegistration.CreateRunner(sp.GetRequiredService<WanEngine>(), new MediaSettings(), sp.GetRequiredService<ILoggerFactory>()));
+        return true;
+    }
+}
