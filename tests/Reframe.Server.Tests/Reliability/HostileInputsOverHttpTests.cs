@@ -48,11 +48,17 @@ public sealed class HostileInputsOverHttpTests(ITestOutputHelper output)
                 var submitted = new List<(string Id, HostileInput Input)>();
                 foreach (var input in slice)
                 {
-                    var (status, body, _) = await client.PostAsync(new
-                    {
-                        model = ApiClient.Model, video_url = input.ToDataUri(), aspect_ratio = "1:1", video_write_mode = "fast",
-                        match_input_num_frames = false, num_frames = 17,
-                    });
+                    // Inputs that must be rejected go in with the defaults (matching the source's length, so a
+                    // 3000-frame bomb must hit too_many_frames); damaged-but-decodable ones are capped at 17 frames
+                    // to keep the run short.
+                    object request = input.Expectation == HostileExpectation.Rejected
+                        ? new { model = ApiClient.Model, video_url = input.ToDataUri(), aspect_ratio = "1:1", video_write_mode = "fast" }
+                        : new
+                        {
+                            model = ApiClient.Model, video_url = input.ToDataUri(), aspect_ratio = "1:1", video_write_mode = "fast",
+                            match_input_num_frames = false, num_frames = 17,
+                        };
+                    var (status, body, _) = await client.PostAsync(request);
                     if (status == HttpStatusCode.BadRequest && input.RawDataUri is not null)
                     {
                         // A malformed data URI may already be refused at the door, naming the field.
