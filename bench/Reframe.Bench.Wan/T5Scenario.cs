@@ -42,9 +42,11 @@ public static class T5Scenario
 
         int agree = prompts.Count(p => ours.EncodePieces(p).SequenceEqual(theirs.EncodeToIds(p)));
         long chars = prompts.Sum(p => (long)p.Length);
-        double oursRate = PromptsPerSecond(prompts, p => ours.EncodePieces(p).Count);
-        double theirsRate = PromptsPerSecond(prompts, p => theirs.EncodeToIds(p).Count);
-        output.WriteLine($"tokenizer: {prompts.Count} prompts, {chars / (double)prompts.Count:F0} chars on average");
+        var (oursRate, theirsRate) = Interleaved(
+            () => PromptsPerSecond(prompts, p => ours.EncodePieces(p).Count),
+            () => PromptsPerSecond(prompts, p => theirs.EncodeToIds(p).Count),
+            higherIsBetter: true);
+        output.WriteLine($"tokenizer: {prompts.Count} prompts, {chars / (double)prompts.Count:F0} chars on average, best of 5 alternated 0.2 s trials");
         output.WriteLine($"  ours (UmT5Tokenizer)            {oursRate,10:N0} prompts/s");
         output.WriteLine($"  Microsoft.ML.Tokenizers 2.0.1   {theirsRate,10:N0} prompts/s");
         output.WriteLine($"  ratio ours/theirs {oursRate / theirsRate:F2}; ids identical on {agree}/{prompts.Count} prompts");
@@ -57,7 +59,7 @@ public static class T5Scenario
         using var encoder = new Umt5Encoder(config);
         StrictStateDictLoader.Load(encoder, Path.Combine(kit, "t5", "weights_tiny_a", "t5_encoder.safetensors"));
         encoder.eval();
-        output.WriteLine($"tiny UMT5 forward (dim {config.Dim}, {config.NumLayers} layers, {config.NumHeads} heads), batch 2, {iterations} runs each:");
+        output.WriteLine($"tiny UMT5 forward (dim {config.Dim}, {config.NumLayers} layers, {config.NumHeads} heads), batch 2, best of 5 alternated trials of {iterations} runs:");
         foreach (int length in new[] { 32, 160, 512 })
         {
             using var scope = NewDisposeScope();
@@ -65,11 +67,13 @@ public static class T5Scenario
             var ids = randint(3, config.Vocab, [2, length], generator: generator, dtype: int64); // [B, L]
             var mask = ones(2, length, int64);                                                   // [B, L]
             mask[1, (length / 2)..] = tensor(0L);                                                // second prompt half padded
+            var (fusedMs, explicitMs) = Interleaved(
+                () => { encoder.SetAttentionKernel(T5AttentionKernel.Fused); return MillisecondsPerRun(() => encoder.forward(ids, mask), iterations); },
+                () => { encoder.SetAttentionKernel(T5AttentionKernel.Explicit); return MillisecondsPerRun(() => encoder.forward(ids, mask), iterations); },
+                higherIsBetter: false);
             encoder.SetAttentionKernel(T5AttentionKernel.Fused);
-            double fusedMs = MillisecondsPerRun(() => encoder.forward(ids, mask), iterations);
             var fused = encoder.forward(ids, mask);
             encoder.SetAttentionKernel(T5AttentionKernel.Explicit);
-            double explicitMs = MillisecondsPerRun(() => encoder.forward(ids, mask), iterations);
             double difference = RelativeDifference(fused, encoder.forward(ids, mask));
             output.WriteLine($"  L={length,3}: fused (default) {fusedMs,8:F3} ms   explicit (reference ops) {explicitMs,8:F3} ms   speed-up {explicitMs / fusedMs:F2}x   rel diff {difference:E1}");
         }
@@ -77,10 +81,7 @@ public static class T5Scenario
 
     private static double MillisecondsPerRun(Func<Tensor> run, int iterations)
     {
-        for (int i = 0; i < 3; i++)
-        {
-            run().Dispose();
-        }
+        run().Dispose();
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < iterations; i++)
         {
@@ -92,13 +93,9 @@ public static class T5Scenario
     private static double PromptsPerSecond(IReadOnlyList<string> prompts, Func<string, int> encode)
     {
         long sink = 0;
-        foreach (var p in prompts)
-        {
-            sink += encode(p); // warm-up
-        }
         int rounds = 0;
         var watch = Stopwatch.StartNew();
-        while (watch.ElapsedMilliseconds < 1000)
+        while (watch.ElapsedMilliseconds < 200)
         {
             foreach (var p in prompts)
             {
@@ -108,6 +105,24 @@ public static class T5Scenario
         }
         GC.KeepAlive(sink);
         return rounds * prompts.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Alternates the two measurements five times and keeps each side's best: on a shared machine the load
+    /// changes from second to second, and alternating exposes both sides to the same conditions.
+    /// </summary>
+    private static (double A, double B) Interleaved(Func<double> a, Func<double> b, bool higherIsBetter)
+    {
+        a();
+        b(); // warm-up (JIT, allocator, libtorch kernels)
+        double bestA = higherIsBetter ? 0 : double.MaxValue, bestB = bestA;
+        for (int trial = 0; trial < 5; trial++)
+        {
+            double x = a(), y = b();
+            bestA = higherIsBetter ? Math.Max(bestA, x) : Math.Min(bestA, x);
+            bestB = higherIsBetter ? Math.Max(bestB, y) : Math.Min(bestB, y);
+        }
+        return (bestA, bestB);
     }
 
     private static double RelativeDifference(Tensor actual, Tensor expected)

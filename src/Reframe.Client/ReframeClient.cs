@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -73,11 +72,11 @@ public sealed class ReframeClient : IDisposable
     /// next safe point; read it or wait for it to see the final <c>error</c>/<c>cancelled</c> state.
     /// A task that already ended throws <see cref="ReframeApiException"/> with 409.
     /// </summary>
-    public async Task CancelAsync(string generationId, CancellationToken cancellationToken = default)
+    /// <returns>The task's state right after the request (Reframe answers 202 with it).</returns>
+    public async Task<Generation> CancelAsync(string generationId, CancellationToken cancellationToken = default)
     {
         using var message = NewRequest(HttpMethod.Delete, WithId(GenerationsPath, generationId));
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        return await SendForGenerationAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -140,9 +139,10 @@ public sealed class ReframeClient : IDisposable
                 }
                 // The stream ended early (a proxy cut it, the server restarted): polling finishes the job.
             }
-            catch (ReframeApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented)
+            catch (ReframeApiException)
             {
-                // No event endpoint here (or an unknown id, which the first poll reports properly).
+                // No event endpoint on this server (the hosted API answers 404 or 400 there). A real problem
+                // (unknown id, revoked key) is reported by the first poll with the contract's own error.
             }
             catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {

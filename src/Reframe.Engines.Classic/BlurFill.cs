@@ -1,3 +1,4 @@
+using System.Numerics;
 using Reframe.Core.Engines;
 
 namespace Reframe.Engines.Classic;
@@ -29,6 +30,9 @@ internal sealed class BlurFill
     private readonly (int I0, int I1, float W)[] _sampleY;
     private readonly (int I0, int I1, float W)[] _upX;
     private readonly (int I0, int I1, float W)[] _upY;
+    private readonly float[] _rows;
+    private readonly byte[] _seamSource;
+    private readonly float _feather;
     private bool _hasState;
 
     public BlurFill(int width, int height, PixelRect content, PixelRect keep, ClassicEngineSettings settings)
@@ -57,6 +61,10 @@ internal sealed class BlurFill
         _sampleY = CoverSamples(_gridHeight, height, content.Height, cover, _reduce, _reducedHeight);
         _upX = UpSamples(width, _gridWidth);
         _upY = UpSamples(height, _gridHeight);
+        _rows = new float[_gridHeight * width * 3];
+        _seamSource = new byte[width * height * 3];
+        var seam = Math.Max(Math.Max(keep.X - content.X, keep.Y - content.Y), Math.Max(content.Right - keep.Right, content.Bottom - keep.Bottom));
+        _feather = 1f / (Math.Max(0, seam) + 1);
     }
 
     /// <summary>Fills the generated area of <paramref name="frame"/> (canvas RGB24, content already placed) in place.</summary>
@@ -74,6 +82,7 @@ internal sealed class BlurFill
             BoxBlur.Vertical(_scratch, _grid, _gridWidth, _gridHeight, _settings.BlurRadius);
         }
         SmoothOverTime();
+        SaveSeamBand(frame);
         Compose(frame, anchor);
     }
 
@@ -156,60 +165,167 @@ internal sealed class BlurFill
 
     private void Compose(byte[] frame, (byte[] Image, float Weight)? anchor)
     {
-        var brightness = _settings.FillBrightness;
-        var seam = Math.Max(0, _keep.X - _content.X);
-        seam = Math.Max(seam, Math.Max(_keep.Y - _content.Y, Math.Max(_content.Right - _keep.Right, _content.Bottom - _keep.Bottom)));
-        var feather = 1f / (seam + 1);
+        UpsampleRows();
         var anchorImage = anchor?.Image;
         var anchorWeight = anchor?.Weight ?? 0f;
-        Parallel.For(0, _height, y =>
+        Parallel.For(0, _height, () => new float[_width * 3], (y, _, line) =>
         {
             var row = frame.AsSpan(y * _width * 3, _width * 3);
             var (gy0, gy1, wy) = _upY[y];
-            var insideKeepRows = y >= _keep.Y && y < _keep.Bottom;
-            var insideContentRows = y >= _content.Y && y < _content.Bottom;
-            var dy = y < _keep.Y ? _keep.Y - y : y >= _keep.Bottom ? y - _keep.Bottom + 1 : 0;
-            if (insideKeepRows)
+            var top = _rows.AsSpan(gy0 * _width * 3, _width * 3);
+            var bottom = _rows.AsSpan(gy1 * _width * 3, _width * 3);
+            if (y >= _keep.Y && y < _keep.Bottom)
             {
-                ComposeSpan(row, y, 0, _keep.X, gy0, gy1, wy, dy, insideContentRows, brightness, feather, anchorImage, anchorWeight);
-                ComposeSpan(row, y, _keep.Right, _width, gy0, gy1, wy, dy, insideContentRows, brightness, feather, anchorImage, anchorWeight);
+                ComposeSpan(row, line, top, bottom, wy, 0, _keep.X);
+                ComposeSpan(row, line, top, bottom, wy, _keep.Right, _width);
             }
             else
             {
-                ComposeSpan(row, y, 0, _width, gy0, gy1, wy, dy, insideContentRows, brightness, feather, anchorImage, anchorWeight);
+                ComposeSpan(row, line, top, bottom, wy, 0, _width);
             }
-        });
+            if (anchorImage is not null)
+            {
+                BlendAnchor(row, anchorImage.AsSpan(y * _width * 3, _width * 3), anchorWeight, y);
+            }
+            FeatherSeam(row, y);
+            return line;
+        }, _ => { });
     }
 
-    private void ComposeSpan(Span<byte> row, int y, int from, int to, int gy0, int gy1, float wy, int dy, bool insideContentRows,
-        float brightness, float feather, byte[]? anchorImage, float anchorWeight)
+    /// <summary>The smoothed grid, dimmed, upsampled horizontally to canvas width once per grid row.</summary>
+    private void UpsampleRows()
     {
+        var brightness = _settings.FillBrightness;
         var gw3 = _gridWidth * 3;
-        var top = _state.AsSpan(gy0 * gw3, gw3);
-        var bottom = _state.AsSpan(gy1 * gw3, gw3);
-        var keepEmpty = _keep.IsEmpty;
-        for (var x = from; x < to; x++)
+        for (var gy = 0; gy < _gridHeight; gy++)
         {
-            var (gx0, gx1, wx) = _upX[x];
-            var p = x * 3;
-            var sourceAlpha = 0f;
-            if (insideContentRows && x >= _content.X && x < _content.Right && !keepEmpty)
+            var cells = _state.AsSpan(gy * gw3, gw3);
+            var output = _rows.AsSpan(gy * _width * 3, _width * 3);
+            for (var x = 0; x < _width; x++)
             {
-                var dx = x < _keep.X ? _keep.X - x : x >= _keep.Right ? x - _keep.Right + 1 : 0;
-                sourceAlpha = Math.Max(0f, 1f - Math.Max(dx, dy) * feather);
+                var (g0, g1, wx) = _upX[x];
+                for (var c = 0; c < 3; c++)
+                {
+                    var a = cells[g0 * 3 + c];
+                    output[x * 3 + c] = (a + (cells[g1 * 3 + c] - a) * wx) * brightness;
+                }
+            }
+        }
+    }
+
+    /// <summary>Vertical blend of two upsampled rows over [from, to), written as bytes (SIMD over the interleaved floats).</summary>
+    private static void ComposeSpan(Span<byte> row, float[] line, ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, float wy, int from, int to)
+    {
+        if (to <= from)
+        {
+            return;
+        }
+        var start = from * 3;
+        var length = (to - from) * 3;
+        var a = top.Slice(start, length);
+        var b = bottom.Slice(start, length);
+        var result = line.AsSpan(start, length);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var weight = new Vector<float>(wy);
+            var half = new Vector<float>(0.5f);
+            var max = new Vector<float>(255f);
+            for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var va = new Vector<float>(a[i..]);
+                var v = va + (new Vector<float>(b[i..]) - va) * weight + half;
+                Vector.Min(Vector.Max(v, Vector<float>.Zero), max).CopyTo(result[i..]);
+            }
+        }
+        for (; i < length; i++)
+        {
+            result[i] = Math.Clamp(a[i] + (b[i] - a[i]) * wy + 0.5f, 0f, 255f);
+        }
+        var target = row.Slice(start, length);
+        for (var k = 0; k < length; k++)
+        {
+            target[k] = (byte)result[k]; // already rounded and clamped
+        }
+    }
+
+    /// <summary>First/last frame anchors: the image shows through the generated area with the given weight.</summary>
+    private void BlendAnchor(Span<byte> row, ReadOnlySpan<byte> anchorRow, float weight, int y)
+    {
+        var insideKeepRows = y >= _keep.Y && y < _keep.Bottom;
+        for (var x = 0; x < _width; x++)
+        {
+            if (insideKeepRows && x >= _keep.X && x < _keep.Right)
+            {
+                x = _keep.Right - 1;
+                continue;
             }
             for (var c = 0; c < 3; c++)
             {
-                var a = top[gx0 * 3 + c] + (top[gx1 * 3 + c] - top[gx0 * 3 + c]) * wx;
-                var b = bottom[gx0 * 3 + c] + (bottom[gx1 * 3 + c] - bottom[gx0 * 3 + c]) * wx;
-                var fill = (a + (b - a) * wy) * brightness;
-                if (anchorImage is not null)
-                {
-                    fill += (anchorImage[y * _width * 3 + p + c] - fill) * anchorWeight;
-                }
-                var value = sourceAlpha > 0 ? row[p + c] * sourceAlpha + fill * (1 - sourceAlpha) : fill;
-                row[p + c] = (byte)Math.Clamp((int)(value + 0.5f), 0, 255);
+                var p = x * 3 + c;
+                row[p] = (byte)Math.Clamp((int)(row[p] + (anchorRow[p] - row[p]) * weight + 0.5f), 0, 255);
             }
+        }
+    }
+
+    /// <summary>The seam band (content outside the keep rectangle) fades from the source at the keep edge to the fill at the content edge.</summary>
+    private void FeatherSeam(Span<byte> row, int y)
+    {
+        if (y < _content.Y || y >= _content.Bottom || _keep.IsEmpty)
+        {
+            return;
+        }
+        var dy = y < _keep.Y ? _keep.Y - y : y >= _keep.Bottom ? y - _keep.Bottom + 1 : 0;
+        for (var x = _content.X; x < _content.Right; x++)
+        {
+            var dx = x < _keep.X ? _keep.X - x : x >= _keep.Right ? x - _keep.Right + 1 : 0;
+            var distance = Math.Max(dx, dy);
+            if (distance == 0)
+            {
+                x = Math.Max(x, _keep.Right - 1);
+                continue;
+            }
+            var sourceAlpha = Math.Max(0f, 1f - distance * _feather);
+            if (sourceAlpha <= 0)
+            {
+                continue;
+            }
+            for (var c = 0; c < 3; c++)
+            {
+                var p = x * 3 + c;
+                // row[p] is the fill now; the source pixel was kept aside by SaveSeamBand.
+                row[p] = (byte)Math.Clamp((int)(_seamSource[(y * _width + x) * 3 + c] * sourceAlpha + row[p] * (1 - sourceAlpha) + 0.5f), 0, 255);
+            }
+        }
+    }
+
+    /// <summary>Keeps the source pixels of the seam band (content outside the keep rectangle) before the fill covers them.</summary>
+    private void SaveSeamBand(byte[] frame)
+    {
+        if (_keep.IsEmpty)
+        {
+            return;
+        }
+        for (var y = _content.Y; y < _content.Bottom; y++)
+        {
+            var rowStart = y * _width * 3;
+            if (y < _keep.Y || y >= _keep.Bottom)
+            {
+                Copy(frame, rowStart, _content.X, _content.Right);
+            }
+            else
+            {
+                Copy(frame, rowStart, _content.X, _keep.X);
+                Copy(frame, rowStart, _keep.Right, _content.Right);
+            }
+        }
+    }
+
+    private void Copy(byte[] frame, int rowStart, int from, int to)
+    {
+        if (to > from)
+        {
+            frame.AsSpan(rowStart + from * 3, (to - from) * 3).CopyTo(_seamSource.AsSpan(rowStart + from * 3));
         }
     }
 

@@ -40,6 +40,12 @@ public sealed record MediaSettings
     /// <summary>Frames sampled (spread over the clip) to detect bars.</summary>
     public int BorderSampleFrames { get; init; } = 5;
 
+    /// <summary>
+    /// Up to this many source frames in the used part of the clip, the samples come from one sequential decode;
+    /// beyond it, from one seek per sample (cheaper when keyframes are frequent and the clip is long).
+    /// </summary>
+    public int BorderSequentialMaxFrames { get; init; } = 300;
+
     /// <summary>Trims narrower than this are ignored (API.md: under 2 px).</summary>
     public int BorderMinTrimPixels { get; init; } = 2;
 

@@ -54,7 +54,7 @@ public static class ReframeApp
         // REFRAME_ALLOW_PRIVATE_URLS...), read from the same configuration.
         var fetchSettings = FetchSettings.FromEnvironment(key => builder.Configuration[key]);
         services.TryAddSingleton(fetchSettings);
-        ReframeEngineRegistration.AddDefaults(services, fetchSettings);
+        ReframeEngineRegistration.AddDefaults(services, builder.Configuration);
         services.AddHostedService<GenerationWorkers>();
         services.AddHostedService<QueueMaintenance>();
         services.AddWebhooks(builder.Configuration, settings, fetchSettings);

@@ -8,17 +8,32 @@ using Reframe.Media.Sources;
 namespace Reframe.Server;
 
 /// <summary>
-/// The default engine and input fetcher of the embedded service (classic engine, ffmpeg pipeline).
-/// Registered with TryAdd, after anything a host registered first.
+/// The default pipeline of the embedded service: the SSRF-guarded input fetcher, the ffmpeg media pipeline, and the
+/// classic engine. Every registration is a TryAdd, so a host that registered first wins:
+/// <list type="bullet">
+/// <item>an <see cref="IVideoEngine"/> (e.g. the Wan engine) gets the same media pipeline around it;</item>
+/// <item>an <see cref="IReframeRunner"/> replaces the pipeline entirely;</item>
+/// <item><see cref="MediaSettings"/> or <see cref="FetchSettings"/> replace the defaults.</item>
+/// </list>
 /// </summary>
 internal static class ReframeEngineRegistration
 {
-    public static void AddDefaults(IServiceCollection services, FetchSettings fetchSettings)
+    public static void AddDefaults(IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton(_ => FetchSettings.FromEnvironment(key => configuration[key]));
+        services.TryAddSingleton<IInputFetcher>(sp => new InputFetcher(sp.GetRequiredService<FetchSettings>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(_ => new MediaSettings
+        {
+            FfmpegPath = configuration["REFRAME_FFMPEG"] is { Length: > 0 } ffmpeg ? ffmpeg : "ffmpeg",
+            FfprobePath = configuration["REFRAME_FFPROBE"] is { Length: > 0 } ffprobe ? ffprobe : "ffprobe",
+        });
         services.TryAddSingleton<IReframeRunner>(sp =>
-            ClassicEngineRegistration.CreateRunner(new MediaSettings(), sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton<IInputFetcher>(sp => new InputFetcher(
-            fetchSettings,
-            sp.GetRequiredService<TimeProvider>()));
+        {
+            var media = sp.GetRequiredService<MediaSettings>();
+            var logs = sp.GetService<ILoggerFactory>();
+            return sp.GetService<IVideoEngine>() is { } engine
+                ? ClassicEngineRegistration.CreateRunner(engine, media, logs)
+                : ClassicEngineRegistration.CreateRunner(media, logs);
+        });
     }
 }

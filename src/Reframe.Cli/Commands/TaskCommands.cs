@@ -42,8 +42,10 @@ public static class TaskCommands
             using var client = connection.CreateClient(parse);
             try
             {
-                await client.CancelAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
-                Console.Error.WriteLine("cancellation requested");
+                var state = await client.CancelAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
+                Console.Error.WriteLine(state.IsTerminal
+                    ? "cancelled"
+                    : "cancellation requested; the task stops at its next safe point ('reframe status' shows when)");
                 return ExitCodes.Success;
             }
             catch (Exception e) when (e is ReframeApiException or HttpRequestException)

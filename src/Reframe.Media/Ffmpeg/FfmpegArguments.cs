@@ -82,6 +82,25 @@ public static class FfmpegArguments
         return args;
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> frames spread over the first <paramref name="spanSeconds"/> (one every span/count
+    /// seconds, from the first), full size, rgb24 on stdout, in one sequential pass (border detection on short clips,
+    /// where one pass decodes less than a seek per sample would). Only reference frames are decoded and deblocking is
+    /// skipped: bars survive both, and the pass costs about half a decode.
+    /// </summary>
+    public static IReadOnlyList<string> GrabFramesSequential(string sourcePath, double spanSeconds, int count, int threads)
+    {
+        var args = new List<string>(Preamble(threads));
+        var step = spanSeconds / Math.Max(1, count);
+        args.AddRange(["-skip_frame", "noref", "-skip_loop_filter", "all"]);
+        args.AddRange(["-t", (spanSeconds + 0.001).ToString("0.###", CultureInfo.InvariantCulture)]);
+        args.AddRange(["-i", InputPath(sourcePath), "-map", "0:v:0", "-an", "-sn", "-dn"]);
+        args.AddRange(["-vf", string.Create(CultureInfo.InvariantCulture, $"select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,{step:0.###}),format=rgb24"),
+            "-fps_mode", "passthrough"]);
+        args.AddRange(["-frames:v", count.ToString(CultureInfo.InvariantCulture), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        return args;
+    }
+
     /// <summary>An image scaled to cover the canvas and centre-cropped to it, rgb24 on stdout (first/last frame anchors).</summary>
     public static IReadOnlyList<string> FitImage(string imagePath, int width, int height, int threads)
     {

@@ -45,17 +45,23 @@ public sealed class ReframeRunner : IReframeRunner
     {
         var options = job.Options;
         progress.Report(new TaskProgress("probing", 0, 1, 0));
+        // Cached after the first run; started now so a cold probe overlaps with ffprobe and the bar detection.
+        var capabilitiesTask = _capabilities.GetAsync(cancellationToken);
         var source = await _prober.ProbeVideoAsync(job.SourceVideoPath, cancellationToken);
 
         progress.Report(new TaskProgress("planning", 0, 1, 1));
-        var trim = options.TrimBorders ? await BorderSampler.DetectAsync(_ffmpeg, job.SourceVideoPath, source, cancellationToken) : (PixelRect?)null;
+        // The frame plan needs no trim: settle it first (a too_many_frames fails before any decoding) and look
+        // for bars only in the part of the clip the output uses.
+        var framePlan = FramePlanner.Plan(source, options, _settings);
+        var usedSeconds = framePlan.TargetFrames / framePlan.SourceRate.Value;
+        var trim = options.TrimBorders ? await BorderSampler.DetectAsync(_ffmpeg, job.SourceVideoPath, source, usedSeconds, cancellationToken) : (PixelRect?)null;
         var plan = ReframePlanner.Plan(source, options, trim, _settings);
         _logger.LogInformation(
             "Reframe plan: source {SourceWidth}x{SourceHeight} @ {SourceRate} ({SourceFrames} frames), trim {Trim}, canvas {Width}x{Height} ({Tier}), content {Content}, keep {Keep}, generate {Generated} @ {GenerationRate} (k={K}), output {OutputFrames} @ {OutputRate}",
             source.Width, source.Height, source.FrameRate, source.FrameCount, plan.TrimBox, plan.CanvasWidth, plan.CanvasHeight, WireNames.Of(plan.Tier),
             plan.ContentRect, plan.KeepRect, plan.Frames.GeneratedFrames, plan.Frames.GenerationRate, plan.Frames.DownsampleFactor, plan.Frames.OutputFrames, plan.Frames.OutputRate);
 
-        var capabilities = await _capabilities.GetAsync(cancellationToken);
+        var capabilities = await capabilitiesTask;
         if (!capabilities.HasLibx264)
         {
             throw new InvalidOperationException($"this ffmpeg ({capabilities.VersionLine}) has no libx264 encoder; install Debian's ffmpeg (scripts/setup.sh)");

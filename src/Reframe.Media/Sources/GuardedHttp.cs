@@ -32,9 +32,22 @@ public static class GuardedHttp
         };
     }
 
-    /// <summary>A client over <see cref="CreateHandler"/> with no overall timeout (callers bound each call).</summary>
-    public static HttpClient CreateClient(NetworkAddressPolicy policy, TimeSpan connectTimeout) =>
-        new(CreateHandler(policy, connectTimeout), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>
+    /// A client over <see cref="CreateHandler"/> with no overall timeout (callers bound each call). Requests default
+    /// to HTTP/1.1-or-lower: HTTP/3 runs over QUIC, which does not go through the connect callback, so it must never
+    /// be negotiated on a guarded client (callers that build their own requests must keep that policy).
+    /// </summary>
+    public static HttpClient CreateClient(NetworkAddressPolicy policy, TimeSpan connectTimeout)
+    {
+        var client = new HttpClient(CreateHandler(policy, connectTimeout), disposeHandler: true)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("Reframe/1.0");
+        return client;
+    }
 
     /// <summary>Resolves, judges and connects; the stream returned is to an address the policy allowed.</summary>
     public static async ValueTask<Stream> ConnectAsync(

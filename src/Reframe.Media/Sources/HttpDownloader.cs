@@ -73,7 +73,12 @@ public sealed class HttpDownloader
         for (var hop = 0; ; hop++)
         {
             var uri = current.Value!;
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri)
+            {
+                // Never HTTP/3: QUIC connections bypass the guarded connect callback.
+                Version = HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            };
             request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("identity"));
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
 

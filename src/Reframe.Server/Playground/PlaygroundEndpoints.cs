@@ -26,8 +26,12 @@ public static class PlaygroundEndpoints
     public static IEndpointRouteBuilder MapPlayground(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/", () => TypedResults.Redirect("/playground/")).ExcludeFromDescription();
-        endpoints.MapGet("/playground", () => TypedResults.Redirect("/playground/")).ExcludeFromDescription();
-        endpoints.MapGet("/playground/{file?}", (string? file, HttpContext context) => Serve(file ?? "index.html", context))
+        // One route for "/playground" and "/playground/..." (routing ignores a trailing slash): the bare form is sent
+        // to the slashed one so the page's relative URLs resolve under /playground/.
+        endpoints.MapGet("/playground/{file?}", (string? file, HttpContext context) =>
+                file is null && !context.Request.Path.Value!.EndsWith('/')
+                    ? TypedResults.Redirect("/playground/")
+                    : Serve(file ?? "index.html", context))
             .ExcludeFromDescription();
         return endpoints;
     }

@@ -7,8 +7,8 @@ public enum SentencePieceType
     Unknown = 2,
     Control = 3,
     UserDefined = 4,
-    Byte = 6,
     Unused = 5,
+    Byte = 6,
 }
 
 /// <summary>One vocabulary entry: its id is its index in <see cref="SentencePieceModel.Pieces"/>.</summary>

@@ -53,8 +53,21 @@ public sealed class SentencePieceNormalizer
     {
         ArgumentNullException.ThrowIfNull(text);
         // Lone surrogates become U+FFFD here, as Python would refuse them and SentencePiece replaces them.
-        ReadOnlySpan<byte> input = Encoding.UTF8.GetBytes(text);
-        var output = new List<byte>(input.Length + 8);
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(text, rented);
+            return Normalize(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private string Normalize(ReadOnlySpan<byte> input)
+    {
+        using var output = new PooledBytes(input.Length + 8);
 
         // 1. Leading whitespace (after normalisation) is dropped.
         if (_spec.RemoveExtraWhitespaces)
@@ -78,7 +91,7 @@ public sealed class SentencePieceNormalizer
         ReadOnlySpan<byte> space = _spec.EscapeWhitespaces ? SpaceSymbolUtf8 : " "u8;
         if (_spec.AddDummyPrefix && !_treatWhitespaceAsSuffix)
         {
-            output.AddRange(space);
+            output.Add(space);
         }
 
         // 2. Rule by rule; a replacement's leading spaces are dropped after a space (collapsing runs).
@@ -97,7 +110,7 @@ public sealed class SentencePieceNormalizer
                 {
                     if (_spec.EscapeWhitespaces && b == (byte)' ')
                     {
-                        output.AddRange(space);
+                        output.Add(space);
                     }
                     else
                     {
@@ -113,19 +126,15 @@ public sealed class SentencePieceNormalizer
         // 3. Trailing whitespace is dropped.
         if (_spec.RemoveExtraWhitespaces)
         {
-            while (EndsWith(output, space))
+            while (output.EndsWith(space))
             {
-                output.RemoveRange(output.Count - space.Length, space.Length);
+                output.RemoveLast(space.Length);
             }
         }
         if (_spec.AddDummyPrefix && _treatWhitespaceAsSuffix)
         {
-            output.AddRange(space);
+            output.Add(space);
         }
-        return Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output));
+        return Encoding.UTF8.GetString(output.Span);
     }
-
-    private static bool EndsWith(List<byte> output, ReadOnlySpan<byte> suffix) =>
-        output.Count >= suffix.Length &&
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output)[^suffix.Length..].SequenceEqual(suffix);
 }

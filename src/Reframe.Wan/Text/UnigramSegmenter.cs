@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Reframe.Wan.Text;
@@ -65,10 +66,27 @@ public sealed class UnigramSegmenter
     {
         ArgumentNullException.ThrowIfNull(normalized);
         int size = normalized.Length;
-        var bestScore = new float[size + 1];
-        var startsAt = new int[size + 1];
-        var ids = new int[size + 1];
-        Array.Fill(startsAt, -1);
+        var bestScore = ArrayPool<float>.Shared.Rent(size + 1);
+        var startsAt = ArrayPool<int>.Shared.Rent(size + 1);
+        var ids = ArrayPool<int>.Shared.Rent(size + 1);
+        try
+        {
+            return Segment(normalized, bestScore, startsAt, ids);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(bestScore);
+            ArrayPool<int>.Shared.Return(startsAt);
+            ArrayPool<int>.Shared.Return(ids);
+        }
+    }
+
+    /// <summary>The lattice pass over caller-provided arrays of at least <c>Length + 1</c> entries.</summary>
+    private List<PieceSpan> Segment(string normalized, float[] bestScore, int[] startsAt, int[] ids)
+    {
+        int size = normalized.Length;
+        bestScore[0] = 0; // every other entry is written before it is read: each character boundary gets a node
+        Array.Fill(startsAt, -1, 0, size + 1);
         float unknownScore = _minScore - UnknownPenalty;
 
         int start = 0;

@@ -25,6 +25,28 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task SubmitStatusCancel_PrintIdStateAndRefuseSecondCancel_WhenTaskIsQueued()
+    {
+        await using var service = await ReframeService.StartAsync(new Dictionary<string, string> { ["REFRAME_WORKERS"] = "0" });
+        string[] connection = ["--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey];
+
+        var (submitCode, id, _) = await CliProcess.RunAsync(["submit", TestVideos.Small4x3, .. connection]);
+        id = id.Trim();
+        var (cancelCode, _, cancelErr) = await CliProcess.RunAsync(["cancel", id, .. connection]);
+        var (statusCode, status, _) = await CliProcess.RunAsync(["status", id, .. connection]);
+        var (againCode, _, againErr) = await CliProcess.RunAsync(["cancel", id, .. connection]);
+
+        Assert.Equal(0, submitCode);
+        Assert.EndsWith(":" + GenerationRequest.ReframeModel, id, StringComparison.Ordinal);
+        Assert.Equal(0, cancelCode);
+        Assert.Contains("cancelled", cancelErr, StringComparison.Ordinal);
+        Assert.Equal(3, statusCode); // the task ended in error (cancelled)
+        Assert.Contains("\"name\":\"cancelled\"", status, StringComparison.Ordinal);
+        Assert.Equal(7, againCode);
+        Assert.Contains("already ended", againErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submit_ExitsWithAuthCodeAndSaysWhatToDo_WhenKeyIsRefused()
     {
         await using var service = await ReframeService.StartAsync(new Dictionary<string, string> { ["REFRAME_WORKERS"] = "0" });
@@ -38,15 +60,25 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task Submit_ExitsWithUsageCode_WhenServerRejectsAnOption()
+    public async Task Submit_ExitsWithUsageCodeAndNamesTheField_WhenServerRejectsTheRequest()
     {
         await using var service = await ReframeService.StartAsync(new Dictionary<string, string> { ["REFRAME_WORKERS"] = "0" });
 
         var (exitCode, _, stderr) = await CliProcess.RunAsync(
-            "submit", "https://example.com/a.mp4", "--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey, "--num-inference-steps", "99");
+            "submit", "https://example.com/a.mp4", "--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey, "--webhook-url", "ftp://example.com/hook");
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("num_inference_steps", stderr, StringComparison.Ordinal);
+        Assert.Contains("rejected the request", stderr, StringComparison.Ordinal);
+        Assert.Contains("webhook_url", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_ExitsWithUsageCodeBeforeSending_WhenOptionIsOutOfRange()
+    {
+        var (exitCode, _, stderr) = await CliProcess.RunAsync("submit", "https://example.com/a.mp4", "--key", "k", "--num-inference-steps", "99");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("--num-inference-steps must be between 2 and 50", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -71,7 +71,8 @@ public sealed class ReframeClientTests
         Assert.Equal(GenerationStatus.Queued, queued.Status);
         Assert.Equal(0, queued.Meta!.QueuePosition);
 
-        await client.CancelAsync(created.Id);
+        var afterCancel = await client.CancelAsync(created.Id);
+        Assert.Equal(GenerationStatus.Error, afterCancel.Status); // a queued task ends at once
         var final = await client.WaitAsync(created.Id, options: new WaitOptions(TimeSpan.FromMilliseconds(100), UseEvents: false));
 
         Assert.Equal(GenerationStatus.Error, final.Status);

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using Reframe.Client.Tests.Support;
 
 namespace Reframe.Client.Tests.Playground;
@@ -8,7 +9,7 @@ namespace Reframe.Client.Tests.Playground;
 /// watch it finish, and check the result, the outline and the download link. Saves a screenshot as a test
 /// artifact, and to docs/images/playground.png when REFRAME_UPDATE_DOCS_IMAGES=1.
 /// </summary>
-public sealed class PlaygroundBrowserTests
+public sealed class PlaygroundBrowserTests(ITestOutputHelper output)
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -26,7 +27,7 @@ public sealed class PlaygroundBrowserTests
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1360, Height = 860 } });
         var consoleErrors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
+        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add($"{message.Text} ({message.Location})"); };
         page.SetDefaultTimeout(60_000);
 
         await page.GotoAsync(service.Origin.AbsoluteUri); // "/" redirects to the playground
@@ -35,9 +36,24 @@ public sealed class PlaygroundBrowserTests
         await page.SetInputFilesAsync("#video-file", TestVideos.Small4x3);
         await page.SelectOptionAsync("select[name=aspect_ratio]", "16:9");
         await page.FillAsync("textarea[name=prompt]", "a test pattern on a wider canvas");
+        // Record every state the status card shows, to check the run was followed live.
+        await page.EvaluateAsync(@"() => {
+            window.seenStates = [];
+            new MutationObserver(() => {
+                const card = document.getElementById('status-card');
+                const last = window.seenStates[window.seenStates.length - 1];
+                const now = card.dataset.state + '|' + document.getElementById('status-text').textContent;
+                if (now !== last) window.seenStates.push(now);
+            }).observe(document.getElementById('status-card'), { attributes: true, subtree: true, childList: true, characterData: true });
+        }");
         await page.ClickAsync("#submit");
 
         await page.WaitForSelectorAsync("#status-card[data-state=completed]");
+        var seen = await page.EvaluateAsync<string[]>("() => window.seenStates");
+        output.WriteLine(string.Join(Environment.NewLine, seen));
+        Assert.Contains(seen, s => s.StartsWith("queued|", StringComparison.Ordinal));
+        Assert.Contains(seen, s => s.StartsWith("generating|", StringComparison.Ordinal));
+        Assert.StartsWith("completed|", seen[^1], StringComparison.Ordinal);
         // Wait for the result to be decodable so the screenshot shows a frame.
         await page.WaitForFunctionAsync("() => document.getElementById('result-video').readyState >= 2");
         await page.EvaluateAsync("() => { for (const v of document.querySelectorAll('video')) { v.pause(); v.currentTime = 0.5; } }");
@@ -50,7 +66,8 @@ public sealed class PlaygroundBrowserTests
         Assert.Equal("kept source", await page.GetAttributeAsync("#keep-rect", "data-label"));
         var keepX = int.Parse((await page.GetAttributeAsync("#keep-rect", "data-x"))!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(keepX, 1, 415);
-        Assert.Equal("completed", await page.InnerTextAsync("#status-badge"));
+        Assert.Equal("completed", await page.TextContentAsync("#status-badge"));
+        Assert.Equal("events", await page.GetAttributeAsync("#status-card", "data-transport")); // live, not polled
         Assert.Empty(consoleErrors);
 
         // The download link serves the mp4 itself.

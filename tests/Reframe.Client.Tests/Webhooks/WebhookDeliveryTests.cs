@@ -71,8 +71,11 @@ public sealed class WebhookDeliveryTests
         await using (var second = await ReframeService.StartAsync(settings, dataDirectory, key))
         {
             var record = await WaitForStateAsync(second, id, WebhookDeliveryState.Delivered);
-            Assert.True(record.Attempts > failedAttempts);
+            // An attempt cut off by the first process's shutdown may be seen by the receiver but not counted.
+            Assert.InRange(record.Attempts, Math.Max(2, failedAttempts), failedAttempts + 1);
         }
+
+        Assert.Equal(failedAttempts + 1, receiver.Received.Count); // exactly one more: the successful one
 
         Assert.Single(receiver.Received.Select(d => d.Header(WebhookSignature.DeliveryHeader)).Distinct());
         var posted = JsonSerializer.Deserialize(receiver.Received[^1].Body, ReframeJsonContext.Default.Generation)!;

@@ -2,8 +2,11 @@ using Reframe.Media.Sources;
 
 namespace Reframe.Media.Tests.Sources;
 
+/// <summary>
+/// Tests that measure process-wide allocations or burn CPU on ffmpeg: run alone, sharing one hostile corpus.
+/// </summary>
 [CollectionDefinition(nameof(AllocationSensitive), DisableParallelization = true)]
-public sealed class AllocationSensitive;
+public sealed class AllocationSensitive : ICollectionFixture<HostileCorpusFixture>;
 
 /// <summary>
 /// "Never the whole body in memory": allocations during a 64 MiB fetch stay a small fraction of the body.

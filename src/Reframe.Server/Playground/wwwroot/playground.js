@@ -185,6 +185,7 @@ async function followEvents(id, key, signal) {
     headers: { Authorization: `Bearer ${key}`, Accept: "text/event-stream" }, signal,
   });
   if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`);
+  els.card.dataset.transport = "events"; // shown to tests and curious users: which path delivers the updates
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "", last = null;
   for (;;) {
@@ -205,6 +206,7 @@ async function followEvents(id, key, signal) {
 }
 
 async function poll(id, key, signal) {
+  els.card.dataset.transport = "polling";
   for (;;) {
     const state = await api("GET", `video/generations?generation_id=${encodeURIComponent(id)}`, key, undefined, signal);
     render(state);
@@ -328,6 +330,18 @@ function estimateKeep(canvas) {
   const s = Math.min(canvas.w / sw, canvas.h / sh) * (1 + zoom);
   const w = Math.min(canvas.w, Math.round(sw * s)), h = Math.min(canvas.h, Math.round(sh * s));
   drawKeep({ x: Math.round((canvas.w - w) / 2), y: Math.round((canvas.h - h) / 2), width: w, height: h }, canvas, "source (estimated)");
+}
+
+// Source and result play as one: a click on either pauses or plays both, in step.
+for (const video of [els.source, els.result]) {
+  video.addEventListener("click", () => {
+    const play = video.paused;
+    const t = video.currentTime;
+    for (const v of [els.source, els.result]) {
+      if (!v.src) continue;
+      if (play) { v.currentTime = t; v.play().catch(() => {}); } else { v.pause(); }
+    }
+  });
 }
 
 els.outline.addEventListener("change", () => { if (els.keep.dataset.label) els.keep.hidden = !els.outline.checked; });

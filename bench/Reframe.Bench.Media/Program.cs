@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Globalization;
+using Reframe.Bench.Media;
+using Reframe.Core.Engines;
+using Reframe.Core.Requests;
+using Reframe.Engines.Classic;
+using Reframe.Media;
+
+// Classic engine end to end (probe, decode, fill, encode) against one ffmpeg process doing the same blur-fill
+// with its own filters, same input and x264 settings, alternating runs; then peak memory by clip length.
+//   dotnet run -c Release --project bench/Reframe.Bench.Media [-- --runs 3]
+// Internal: "--child <input> <output> <aspect> <resolution> [--warm]" runs one reframe in this process (measured from
+// outside); --warm first runs the same job once, untimed, as a long-running service would have.
+
+if (args.Length >= 5 && args[0] == "--child")
+{
+    var options = new GenerationOptions
+    {
+        VideoUrl = args[1],
+        AspectRatio = WireNames.AspectRatios[args[3]],
+        Resolution = WireNames.Resolutions[args[4]],
+        VideoQuality = VideoQuality.High,
+        VideoWriteMode = VideoWriteMode.Balanced,
+    };
+    var runner = ClassicEngineRegistration.CreateRunner(new MediaSettings());
+    if (args.Length >= 6 && args[5] == "--warm")
+    {
+        // A service runs many jobs in one process: JIT and the ffmpeg capability probe are paid once, not per job.
+        var warmOutput = args[2] + ".warmup.mp4";
+        await runner.RunAsync(new ReframeJob(options with { }, args[1], null, null, warmOutput, Path.GetTempPath(), 1), new Progress<TaskProgress>(), CancellationToken.None);
+        File.Delete(warmOutput);
+    }
+    var clock = Stopwatch.StartNew();
+    var stages = new StageTimes(clock);
+    var outcome = await runner.RunAsync(new ReframeJob(options, args[1], null, null, args[2], Path.GetTempPath(), 1), stages, CancellationToken.None);
+    Console.Error.WriteLine(stages.Summary(clock.Elapsed));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0.000} {outcome.Width}x{outcome.Height} {outcome.NumFrames}"));
+    return 0;
+}
+
+var runs = args.Length >= 2 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+var work = Directory.CreateTempSubdirectory("reframe-bench-").FullName;
+try
+{
+    Console.WriteLine($"Reframe.Bench.Media: {Environment.ProcessorCount} cores, {RuntimeInfoLine()}");
+    var clip81 = MakeClip(work, "in81.mp4", 81);
+    Console.WriteLine();
+    Console.WriteLine("== Classic engine vs one ffmpeg process, 81 frames 1280x720 -> 480x832 (x264 medium, CRF 18) ==");
+    var ours = new List<double>();
+    var ffmpeg = new List<double>();
+    var oursCold = new List<double>();
+    var oursCpu = new List<double>();
+    var ffmpegCpu = new List<double>();
+    long oursPeak = 0, oursTreePeak = 0, ffmpegPeak = 0;
+    for (var i = 0; i < runs; i++)
+    {
+        var cpuBefore = ChildrenCpu.Seconds();
+        var (coldSeconds, _, _, _) = await RunChildAsync(clip81, Path.Combine(work, "ours.mp4"), "9:16", "480p", warm: false);
+        oursCpu.Add(ChildrenCpu.Seconds() - cpuBefore);
+        var (seconds, _, root, tree) = await RunChildAsync(clip81, Path.Combine(work, "ours.mp4"), "9:16", "480p", warm: true);
+        ours.Add(seconds);
+        oursCold.Add(coldSeconds);
+        oursPeak = Math.Max(oursPeak, root);
+        oursTreePeak = Math.Max(oursTreePeak, tree);
+        cpuBefore = ChildrenCpu.Seconds();
+        var (ffSeconds, ffPeak) = await RunFfmpegBlurFillAsync(clip81, Path.Combine(work, "ffmpeg.mp4"));
+        ffmpegCpu.Add(ChildrenCpu.Seconds() - cpuBefore);
+        ffmpeg.Add(ffSeconds);
+        ffmpegPeak = Math.Max(ffmpegPeak, ffPeak);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  run {i + 1}: ours {seconds:0.000} s warm / {coldSeconds:0.000} s cold (CPU {oursCpu[^1]:0.00} s with .NET start-up), ffmpeg {ffSeconds:0.000} s (CPU {ffmpegCpu[^1]:0.00} s)"));
+    }
+    var oursMedian = Median(ours);
+    var ffmpegMedian = Median(ffmpeg);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall: ours {oursMedian:0.000} s (warm runner), ffmpeg {ffmpegMedian:0.000} s, ratio ours/ffmpeg = {oursMedian / ffmpegMedian:0.00} (target <= 1.0)"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall, cold process (JIT + capability probe included): ours {Median(oursCold):0.000} s, ratio {Median(oursCold) / ffmpegMedian:0.00}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median CPU: ours {Median(oursCpu):0.00} s (cold process), ffmpeg {Median(ffmpegCpu):0.00} s, ratio {Median(oursCpu) / Median(ffmpegCpu):0.00}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  peak RSS: ours {oursPeak / 1024.0:0} MiB (.NET process) / {oursTreePeak / 1024.0:0} MiB (process tree: .NET + ffmpeg decoder + encoder); ffmpeg {ffmpegPeak / 1024.0:0} MiB"));
+
+    Console.WriteLine();
+    Console.WriteLine("== Peak memory by length, 1280x720 -> 720x1280 (720p 9:16) ==");
+    foreach (var frames in new[] { 41, 81, 241 })
+    {
+        var clip = MakeClip(work, $"len{frames}.mp4", frames);
+        var (seconds, line, root, tree) = await RunChildAsync(clip, Path.Combine(work, $"len{frames}-out.mp4"), "9:16", "720p");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {frames,3} frames: {seconds:0.000} s ({line}), peak RSS {root / 1024.0:0} MiB (.NET) / {tree / 1024.0:0} MiB (tree)"));
+    }
+    return 0;
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
+}
+
+static string MakeClip(string work, string name, int frames)
+{
+    var path = Path.Combine(work, name);
+    Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=16", "-frames:v", frames.ToString(CultureInfo.InvariantCulture),
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", path]);
+    return path;
+}
+
+static async Task<(double Seconds, string Line, long RootKb, long TreeKb)> RunChildAsync(string input, string output, string aspect, string resolution, bool warm = false)
+{
+    var self = Environment.ProcessPath!;
+    var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+    {
+        info.ArgumentList.Add(typeof(ProcessTreeMemory).Assembly.Location);
+    }
+    foreach (var a in new[] { "--child", input, output, aspect, resolution })
+    {
+        info.ArgumentList.Add(a);
+    }
+    if (warm)
+    {
+        info.ArgumentList.Add("--warm");
+    }
+    using var process = Process.Start(info)!;
+    var memory = new ProcessTreeMemory();
+    var watch = memory.WatchAsync(process.Id, () => process.HasExited);
+    var line = (await process.StandardOutput.ReadToEndAsync()).Trim();
+    await process.WaitForExitAsync();
+    await watch;
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"child run failed: {line}");
+    }
+    var parts = line.Split(' ');
+    return (double.Parse(parts[0], CultureInfo.InvariantCulture), line, memory.RootPeakKb, memory.TreePeakKb);
+}
+
+static async Task<(double Seconds, long PeakKb)> RunFfmpegBlurFillAsync(string input, string output)
+{
+    // The same look as the classic engine: content scaled to cover the canvas, box-blurred (3 passes, ~the same
+    // radius in canvas pixels), dimmed to 0.85, the sharp content fitted on top. Same encoder settings.
+    const string Graph =
+        "[0:v]split=2[bg][fg];" +
+        "[bg]scale=480:832:force_original_aspect_ratio=increase,crop=480:832,boxblur=luma_radius=28:luma_power=3:chroma_radius=14:chroma_power=3,lutyuv=y=val*0.85[b];" +
+        "[fg]scale=480:270:flags=bicubic[f];" +
+        "[b][f]overlay=0:281,format=yuv420p[out]";
+    var info = new ProcessStartInfo("ffmpeg") { UseShellExecute = false };
+    foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-y", "-i", input, "-filter_complex", Graph, "-map", "[out]",
+        "-c:v", "libx264", "-preset", "medium", "-crf", "18", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-an", output })
+    {
+        info.ArgumentList.Add(a);
+    }
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(info)!;
+    var memory = new ProcessTreeMemory();
+    var watch = memory.WatchAsync(process.Id, () => process.HasExited);
+    await process.WaitForExitAsync();
+    var seconds = clock.Elapsed.TotalSeconds;
+    await watch;
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException("ffmpeg blur-fill failed");
+    }
+    return (seconds, memory.RootPeakKb);
+}
+
+static void Run(string tool, string[] arguments)
+{
+    var info = new ProcessStartInfo(tool) { UseShellExecute = false };
+    foreach (var a in arguments)
+    {
+        info.ArgumentList.Add(a);
+    }
+    using var process = Process.Start(info)!;
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{tool} failed");
+    }
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted[sorted.Count / 2];
+}
+
+static string RuntimeInfoLine() => $".NET {Environment.Version}, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}";
+
+/// <summary>When each progress stage started (stderr of the child run): shows where the time goes.</summary>
+internal sealed class StageTimes(Stopwatch clock) : IProgress<TaskProgress>
+{
+    private readonly List<(string Stage, double At)> _starts = [];
+
+    public void Report(TaskProgress value)
+    {
+        lock (_starts)
+        {
+            if (_starts.Count == 0 || _starts[^1].Stage != value.Stage)
+            {
+                _starts.Add((value.Stage, clock.Elapsed.TotalSeconds));
+            }
+        }
+    }
+
+    public string Summary(TimeSpan end)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < _starts.Count; i++)
+        {
+            var next = i + 1 < _starts.Count ? _starts[i + 1].At : end.TotalSeconds;
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{_starts[i].Stage} {next - _starts[i].At:0.000}s"));
+        }
+        return "    stages: " + string.Join(", ", parts);
+    }
+}
