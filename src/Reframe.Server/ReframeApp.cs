@@ -41,7 +41,13 @@ public static class ReframeApp
         var services = builder.Services;
         services.TryAddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => SqliteBackend.Open(settings.DataDirectory, settings.Queue, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<OpenedSqliteBackend>();
+        services.TryAddSingleton(sp =>
+        {
+            var backend = SqliteBackend.Open(settings.DataDirectory, settings.Queue, sp.GetRequiredService<TimeProvider>());
+            sp.GetRequiredService<OpenedSqliteBackend>().Backend = backend;
+            return backend;
+        });
         services.TryAddSingleton<ITaskStore>(sp => sp.GetRequiredService<SqliteBackend>().Store);
         services.TryAddSingleton<ITaskQueue>(sp => sp.GetRequiredService<SqliteBackend>().Queue);
         services.TryAddSingleton(sp => ApiKeyBootstrap.Load(settings, Console.Out));
@@ -84,7 +90,10 @@ public static class ReframeApp
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reframe");
 
         // Open the store before the workers start: it takes the data-directory lock and recovers orphans.
-        if (app.Services.GetService<SqliteBackend>() is { } sqlite)
+        // A host may have registered another store; the embedded SQLite file is opened only when it is the one in use.
+        _ = app.Services.GetRequiredService<ITaskStore>();
+        _ = app.Services.GetRequiredService<ITaskQueue>();
+        if (app.Services.GetRequiredService<OpenedSqliteBackend>().Backend is { } sqlite)
         {
             log.LogInformation("Tasks in {Database}; {Recovered} task(s) left running by a previous process were recovered",
                 sqlite.DatabasePath, sqlite.OrphansRecovered);
@@ -116,4 +125,10 @@ public static class ReframeApp
         app.MapPlayground(); // also sends "/" to the playground
         return app;
     }
+}
+
+/// <summary>Records whether the embedded SQLite backend was opened (rather than a store a host registered).</summary>
+internal sealed class OpenedSqliteBackend
+{
+    public SqliteBackend? Backend { get; set; }
 }

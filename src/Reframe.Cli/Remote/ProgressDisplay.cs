@@ -67,7 +67,7 @@ public sealed class ProgressDisplay : IProgress<Generation>
                 : "queued", 0),
             GenerationStatus.Generating => (Stage(meta?.Progress), meta?.Progress?.Percent ?? 0),
             GenerationStatus.Completed => ("completed", 100),
-            GenerationStatus.Error => ($"error: {g.Error?.Name}", 100),
+            GenerationStatus.Error => (g.Error is { } e ? $"error: {e.Name}" : "error", 100),
             _ => (g.Status, 0),
         };
     }
@@ -79,6 +79,6 @@ public sealed class ProgressDisplay : IProgress<Generation>
             return "generating";
         }
         var stage = p.Stage.Replace('_', ' ');
-        return p.TotalSteps is > 0 ? $"{stage} {p.Step}/{p.TotalSteps}" : stage;
+        return p.TotalSteps is > 1 ? $"{stage} {p.Step}/{p.TotalSteps}" : stage; // a one-step stage has nothing to count
     }
 }

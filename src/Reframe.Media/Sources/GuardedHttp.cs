@@ -14,10 +14,18 @@ namespace Reframe.Media.Sources;
 /// </summary>
 public static class GuardedHttp
 {
+    /// <summary>The system resolver (getaddrinfo: DNS, /etc/hosts, numeric forms).</summary>
+    public static readonly Func<string, CancellationToken, Task<IPAddress[]>> SystemResolver = Dns.GetHostAddressesAsync;
+
     /// <summary>A handler that connects only where <paramref name="policy"/> allows.</summary>
-    public static SocketsHttpHandler CreateHandler(NetworkAddressPolicy policy, TimeSpan connectTimeout)
+    /// <param name="policy">Which endpoints may be dialled.</param>
+    /// <param name="connectTimeout">Budget for opening one connection.</param>
+    /// <param name="resolve">Name resolution, <see cref="SystemResolver"/> by default (another for a custom DNS).</param>
+    public static SocketsHttpHandler CreateHandler(
+        NetworkAddressPolicy policy, TimeSpan connectTimeout, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        resolve ??= SystemResolver;
         return new SocketsHttpHandler
         {
             UseProxy = false,
@@ -28,7 +36,7 @@ public static class GuardedHttp
             ConnectTimeout = connectTimeout,
             // A pooled connection was checked when it opened; recycle it so a long-lived client re-resolves names.
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, context.DnsEndPoint, cancellationToken),
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, context.DnsEndPoint, resolve, cancellationToken),
         };
     }
 
@@ -37,9 +45,10 @@ public static class GuardedHttp
     /// to HTTP/1.1-or-lower: HTTP/3 runs over QUIC, which does not go through the connect callback, so it must never
     /// be negotiated on a guarded client (callers that build their own requests must keep that policy).
     /// </summary>
-    public static HttpClient CreateClient(NetworkAddressPolicy policy, TimeSpan connectTimeout)
+    public static HttpClient CreateClient(
+        NetworkAddressPolicy policy, TimeSpan connectTimeout, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
-        var client = new HttpClient(CreateHandler(policy, connectTimeout), disposeHandler: true)
+        var client = new HttpClient(CreateHandler(policy, connectTimeout, resolve), disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan,
             DefaultRequestVersion = HttpVersion.Version11,
@@ -49,12 +58,17 @@ public static class GuardedHttp
         return client;
     }
 
-    /// <summary>Resolves, judges and connects; the stream returned is to an address the policy allowed.</summary>
+    /// <summary>
+    /// Resolves once, judges every address, and connects to a judged address: the stream returned is to an
+    /// address the policy allowed, whatever the resolver answers next time.
+    /// </summary>
     public static async ValueTask<Stream> ConnectAsync(
-        NetworkAddressPolicy policy, DnsEndPoint endpoint, CancellationToken cancellationToken)
+        NetworkAddressPolicy policy, DnsEndPoint endpoint, Func<string, CancellationToken, Task<IPAddress[]>> resolve,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(resolve);
 
         var host = endpoint.Host.Trim('[', ']');
         if (policy.RefusalReason(host) is { } nameReason)
@@ -64,7 +78,7 @@ public static class GuardedHttp
 
         var addresses = IPAddress.TryParse(host, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+            : await resolve(host, cancellationToken);
         if (addresses.Length == 0)
         {
             throw new SocketException((int)SocketError.HostNotFound);

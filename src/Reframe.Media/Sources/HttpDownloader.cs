@@ -3,6 +3,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Reframe.Core.Engines;
 
 namespace Reframe.Media.Sources;
@@ -45,6 +46,12 @@ public sealed class HttpDownloader
         {
             return await DownloadFollowingRedirectsAsync(hop, destination, linked.Token);
         }
+        catch (LocalWriteFailure failure)
+        {
+            // Our disk, not the network: rethrown as it was so the worker can report it (e.g. storage_full).
+            ExceptionDispatchInfo.Throw(failure.InnerException!);
+            throw;
+        }
         catch (OperationCanceledException error) when (!cancellationToken.IsCancellationRequested)
         {
             throw deadline.IsCancellationRequested
@@ -54,6 +61,10 @@ public sealed class HttpDownloader
                 : new ReframeFailure(TaskErrorNames.FileDownloadError,
                     $"{SourceUrl.Describe(hop.Value!)} did not accept a connection within " +
                     $"{_settings.ConnectTimeout.TotalSeconds:0.#} s; check the URL is public and reachable.", error);
+        }
+        catch (Exception error) when (AddressRefusedException.FindIn(error) is { } refused)
+        {
+            throw Refused(hop.Value!, refused, error);
         }
         catch (HttpRequestException error)
         {
@@ -127,7 +138,14 @@ public sealed class HttpDownloader
             {
                 throw TooLarge(uri, total);
             }
-            await destination.WriteAsync(buffer.AsMemory(0, read), token);
+            try
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), token);
+            }
+            catch (IOException error)
+            {
+                throw new LocalWriteFailure(error);
+            }
         }
         return total;
     }
@@ -139,12 +157,6 @@ public sealed class HttpDownloader
 
     private static ReframeFailure Explain(Uri uri, HttpRequestException error)
     {
-        if (AddressRefusedException.FindIn(error) is { } refused)
-        {
-            return new ReframeFailure(TaskErrorNames.FileDownloadError,
-                $"Refused to fetch {SourceUrl.Describe(uri)}: {refused.Message} " +
-                "Use a publicly reachable URL or a data: URI.", error);
-        }
         var socketError = (error.InnerException as SocketException)?.SocketErrorCode;
         var what = socketError switch
         {
@@ -163,10 +175,18 @@ public sealed class HttpDownloader
             $"Could not download from {SourceUrl.Describe(uri)}: {what}. Check the URL is public and reachable.", error);
     }
 
+    private static ReframeFailure Refused(Uri uri, AddressRefusedException refused, Exception error) =>
+        new(TaskErrorNames.FileDownloadError,
+            $"Refused to fetch {SourceUrl.Describe(uri)}: {refused.Message} Use a publicly reachable URL or a data: URI.",
+            error);
+
     private static bool IsRedirect(HttpStatusCode status) =>
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
             or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     internal static string Megabytes(long bytes) =>
         bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024.0):0.#} MiB" : $"{bytes:N0} bytes";
+
+    /// <summary>Carries a write error of the destination past the network error handlers.</summary>
+    private sealed class LocalWriteFailure(IOException inner) : Exception(inner.Message, inner);
 }

@@ -22,12 +22,18 @@ public sealed class InputFetcher : IInputFetcher, IDisposable
     }
 
     /// <summary>A fetcher with an explicit policy, e.g. one trusting an operator's internal file server.</summary>
-    public InputFetcher(FetchSettings settings, NetworkAddressPolicy policy, TimeProvider time)
+    /// <param name="settings">Limits.</param>
+    /// <param name="policy">Which endpoints may be dialled.</param>
+    /// <param name="time">Clock for the download time limit.</param>
+    /// <param name="resolve">Name resolution (<see cref="GuardedHttp.SystemResolver"/> by default).</param>
+    public InputFetcher(
+        FetchSettings settings, NetworkAddressPolicy policy, TimeProvider time,
+        Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? resolve = null)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(time);
-        _client = GuardedHttp.CreateClient(policy, settings.ConnectTimeout);
+        _client = GuardedHttp.CreateClient(policy, settings.ConnectTimeout, resolve);
         _downloader = new HttpDownloader(_client, settings, time);
     }
 

@@ -75,13 +75,16 @@ public sealed class WebhookOutbox : IDisposable
             return 0;
         }, cancellationToken);
 
-    /// <summary>Deliveries whose task has not ended yet (or had not when last looked at).</summary>
+    /// <summary>
+    /// Deliveries whose task has not ended yet (or had not when last looked at). Unbounded: every waiting row is
+    /// looked at each pass, so a task that ends early is not stuck behind older ones.
+    /// </summary>
     public Task<IReadOnlyList<WebhookDelivery>> WaitingAsync(CancellationToken cancellationToken) =>
-        QueryAsync("state = $state", cancellationToken, ("$state", (int)WebhookDeliveryState.WaitingForTaskEnd));
+        QueryAsync("state = $state", int.MaxValue, cancellationToken, ("$state", (int)WebhookDeliveryState.WaitingForTaskEnd));
 
-    /// <summary>Deliveries with a body whose next attempt is due.</summary>
+    /// <summary>Deliveries with a body whose next attempt is due, oldest first, a batch at a time.</summary>
     public Task<IReadOnlyList<WebhookDelivery>> DueAsync(CancellationToken cancellationToken) =>
-        QueryAsync("state = $state AND next_attempt_at <= $now", cancellationToken,
+        QueryAsync("state = $state AND next_attempt_at <= $now", 256, cancellationToken,
             ("$state", (int)WebhookDeliveryState.Pending), ("$now", Now()));
 
     /// <summary>The task ended: fix the body (the same bytes on every retry) and make it due now.</summary>
@@ -102,7 +105,7 @@ public sealed class WebhookOutbox : IDisposable
 
     /// <summary>A delivery's record, for operators and tests.</summary>
     public async Task<WebhookDelivery?> FindByTaskAsync(Guid taskId, CancellationToken cancellationToken) =>
-        (await QueryAsync("task_id = $task", cancellationToken, ("$task", taskId.ToString("D"))).ConfigureAwait(false)).FirstOrDefault();
+        (await QueryAsync("task_id = $task", 1, cancellationToken, ("$task", taskId.ToString("D"))).ConfigureAwait(false)).FirstOrDefault();
 
     /// <summary>Deletes finished records older than <paramref name="retention"/>.</summary>
     public Task<int> PurgeAsync(TimeSpan retention, CancellationToken cancellationToken) =>
@@ -144,13 +147,14 @@ public sealed class WebhookOutbox : IDisposable
             return 0;
         }, cancellationToken);
 
-    private Task<IReadOnlyList<WebhookDelivery>> QueryAsync(string where, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+    private Task<IReadOnlyList<WebhookDelivery>> QueryAsync(string where, int limit, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
         WriteAsync<IReadOnlyList<WebhookDelivery>>(command =>
         {
             command.CommandText = $"""
                 SELECT delivery_id, task_id, owner_id, url, public_base_url, state, body, attempts, last_error, created_at
-                FROM webhook_deliveries WHERE {where} ORDER BY created_at LIMIT 256
+                FROM webhook_deliveries WHERE {where} ORDER BY created_at LIMIT $limit
                 """;
+            command.Parameters.AddWithValue("$limit", limit);
             foreach (var (name, value) in parameters)
             {
                 command.Parameters.AddWithValue(name, value);

@@ -12,6 +12,7 @@ internal sealed class SqliteTaskStore : ITaskStore
     private readonly SqliteSubmissionBatcher _batcher;
     private readonly TaskQueueOptions _options;
     private readonly TimeProvider _time;
+    private readonly FinalTaskCache _finished = new();
 
     public SqliteTaskStore(SqliteDatabase db, SqliteSubmissionBatcher batcher, TaskQueueOptions options, TimeProvider time)
     {
@@ -30,8 +31,17 @@ internal sealed class SqliteTaskStore : ITaskStore
 
     public Task<GenerationTask?> FindAsync(Guid id, string ownerId, CancellationToken cancellationToken)
     {
-        var now = UnixTime.Ms(_time.GetUtcNow());
-        return Task.FromResult(_db.Read(connection => Find(connection, id, ownerId, now)));
+        var now = _time.GetUtcNow();
+        if (_finished.Find(id, ownerId, now) is { } finished)
+        {
+            return Task.FromResult<GenerationTask?>(finished);
+        }
+        var task = _db.Read(session => Find(session, id, ownerId, UnixTime.Ms(now)));
+        if (task is not null)
+        {
+            _finished.Remember(task);
+        }
+        return Task.FromResult(task);
     }
 
     private const string FindSql = """

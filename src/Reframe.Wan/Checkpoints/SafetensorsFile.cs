@@ -117,7 +117,7 @@ public sealed class SafetensorsFile : ICheckpointReader
         var tensors = new Dictionary<string, CheckpointTensorInfo>(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        using var json = JsonDocument.Parse(file.Span(8, (int)headerLength).ToArray());
+        using var json = ParseJson(file, (int)headerLength);
         if (json.RootElement.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidDataException($"{file.Path}: the header is not a JSON object");
@@ -129,7 +129,9 @@ public sealed class SafetensorsFile : ICheckpointReader
             {
                 foreach (var entry in property.Value.EnumerateObject())
                 {
-                    metadata[entry.Name] = entry.Value.GetString() ?? "";
+                    metadata[entry.Name] = entry.Value.ValueKind == JsonValueKind.String
+                        ? entry.Value.GetString() ?? ""
+                        : entry.Value.GetRawText();
                 }
 
                 continue;
@@ -139,6 +141,18 @@ public sealed class SafetensorsFile : ICheckpointReader
         }
 
         return (tensors, metadata);
+    }
+
+    private static JsonDocument ParseJson(MappedFile file, int length)
+    {
+        try
+        {
+            return JsonDocument.Parse(file.Span(8, length).ToArray());
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{file.Path}: the header is not valid JSON ({e.Message})", e);
+        }
     }
 
     private static CheckpointTensorInfo ParseEntry(string path, string name, JsonElement entry, long dataStart,

@@ -24,12 +24,12 @@ internal ref struct ProtobufWireReader
     public (int Field, int WireType) ReadTag()
     {
         ulong tag = ReadVarint();
-        int field = checked((int)(tag >> 3));
-        if (field == 0)
+        ulong field = tag >> 3;
+        if (field == 0 || field > 536_870_911) // 2^29 - 1, the largest protobuf field number
         {
-            throw new InvalidDataException("Protobuf field number 0 is invalid.");
+            throw new InvalidDataException($"Invalid protobuf field number {field}.");
         }
-        return (field, (int)(tag & 7));
+        return ((int)field, (int)(tag & 7));
     }
 
     public ulong ReadVarint()

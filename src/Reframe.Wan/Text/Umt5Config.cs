@@ -47,6 +47,38 @@ public sealed record Umt5Config(
         return config;
     }
 
+    /// <summary>
+    /// The configuration a checkpoint was saved from, read off its tensor shapes (no data is read): vocab and
+    /// dim from <c>token_embedding</c>, <c>dim_attn</c> from <c>attn.q</c>, <c>dim_ffn</c> from <c>ffn.fc1</c>,
+    /// buckets and heads from a position table <c>[buckets, heads]</c> (per block, or top-level when shared),
+    /// layers from the block count. The real UMT5-XXL file gives <see cref="UmT5Xxl"/>.
+    /// </summary>
+    public static Umt5Config FromCheckpoint(Checkpoints.ICheckpointReader checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return FromShapes(checkpoint.Tensors.ToDictionary(t => t.Key, t => t.Value.Shape, StringComparer.Ordinal));
+    }
+
+    /// <summary><see cref="FromCheckpoint"/> over a name-to-shape map (e.g. a key manifest).</summary>
+    public static Umt5Config FromShapes(IReadOnlyDictionary<string, long[]> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        long[] Shape(string name) => tensors.TryGetValue(name, out var shape)
+            ? shape
+            : throw new InvalidDataException($"Not a UMT5 encoder checkpoint: no '{name}'.");
+        bool shared = tensors.ContainsKey("pos_embedding.embedding.weight");
+        var embedding = Shape("token_embedding.weight");
+        var positions = Shape(shared ? "pos_embedding.embedding.weight" : "blocks.0.pos_embedding.embedding.weight");
+        int layers = tensors.Keys.Count(k => k.StartsWith("blocks.", StringComparison.Ordinal)
+            && k.EndsWith(".norm1.weight", StringComparison.Ordinal));
+        var config = new Umt5Config(
+            Vocab: checked((int)embedding[0]), Dim: checked((int)embedding[1]),
+            DimAttn: checked((int)Shape("blocks.0.attn.q.weight")[0]), DimFfn: checked((int)Shape("blocks.0.ffn.fc1.weight")[0]),
+            NumHeads: checked((int)positions[1]), NumLayers: layers, NumBuckets: checked((int)positions[0]), SharedPos: shared);
+        config.Validate();
+        return config;
+    }
+
     public void Validate()
     {
         if (Vocab <= 0 || Dim <= 0 || DimAttn <= 0 || DimFfn <= 0 || NumHeads <= 0 || NumLayers <= 0 || NumBuckets < 4)

@@ -1,5 +1,5 @@
-using TorchSharp;
 using Reframe.Wan.Modules;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +10,7 @@ namespace Reframe.Wan.Text;
 /// <c>WanT5EncoderModel</c>). Field names are the checkpoint keys of <c>models_t5_umt5-xxl-enc-bf16.pth</c>:
 /// <c>token_embedding</c>, <c>blocks.{i}.{norm1,attn.{q,k,v,o},norm2,ffn.{gate.0,fc1,fc2},pos_embedding.embedding}</c>,
 /// <c>norm</c> (and a top-level <c>pos_embedding</c> only when <c>shared_pos</c>, which UMT5 is not).
-/// Dropout is inactive at inference and therefore absent.
+/// Inference only: dropout is inactive and therefore absent, and the forward runs under <c>no_grad</c>.
 /// </summary>
 public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -55,6 +55,7 @@ public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         ArgumentNullException.ThrowIfNull(attentionMask);
+        using var noGrad = no_grad(); // inference only: never record a graph over 5.7B parameters
         using var scope = NewDisposeScope();
         var x = token_embedding.forward(inputIds); // [B, L, dim]
         trace?.Record(Umt5Trace.TokenEmbeddingOut, x);

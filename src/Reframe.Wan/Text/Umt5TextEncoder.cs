@@ -29,20 +29,25 @@ public sealed class Umt5TextEncoder
     /// (<c>models_t5_umt5-xxl-enc-bf16.pth</c>, strict: every key and shape must match) from a model folder,
     /// building the encoder directly in the runtime's dtype on its device.
     /// </summary>
+    /// <remarks>The size is read off the checkpoint's shapes (<see cref="Umt5Config.FromCheckpoint"/>).</remarks>
     public static Umt5TextEncoder FromModelFolder(string modelFolder, WanRuntime runtime) =>
-        FromFiles(Umt5ModelFiles.TokenizerPath(modelFolder), Umt5ModelFiles.EncoderPath(modelFolder),
-            Umt5Config.UmT5Xxl, runtime);
+        FromFiles(Umt5ModelFiles.TokenizerPath(modelFolder), Umt5ModelFiles.EncoderPath(modelFolder), config: null,
+            runtime);
 
-    /// <summary>The same from explicit paths and configuration (e.g. a tiny test model).</summary>
-    public static Umt5TextEncoder FromFiles(string tokenizerFolder, string encoderCheckpoint, Umt5Config config,
+    /// <summary>
+    /// The same from explicit paths; <paramref name="config"/> null reads it off the checkpoint, otherwise the
+    /// checkpoint must match it exactly (strict load).
+    /// </summary>
+    public static Umt5TextEncoder FromFiles(string tokenizerFolder, string encoderCheckpoint, Umt5Config? config,
         WanRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         var tokenizer = UmT5Tokenizer.FromFolder(tokenizerFolder);
-        var encoder = new Umt5Encoder(config, runtime.Device, runtime.DType);
+        using var checkpoint = CheckpointFiles.Open(encoderCheckpoint);
+        var encoder = new Umt5Encoder(config ?? Umt5Config.FromCheckpoint(checkpoint), runtime.Device, runtime.DType);
         try
         {
-            StrictStateDictLoader.Load(encoder, encoderCheckpoint);
+            StrictStateDictLoader.Load(encoder, checkpoint, encoderCheckpoint);
             encoder.eval();
         }
         catch

@@ -122,6 +122,32 @@ public sealed class DownloadLimitsTests(LimitsFixture fixture) : IClassFixture<L
         Assert.Equal([destination], directory.Entries());
     }
 
+    [Fact]
+    public async Task DownloadAsync_RethrowsDiskError_WhenDestinationDiskIsFull()
+    {
+        // /dev/full fails every write with ENOSPC: a full disk must surface as the IOException it is (the worker
+        // turns it into storage_full), never as a download error blaming the URL.
+        using var client = GuardedHttp.CreateClient(NetworkAddressPolicy.AllowAll, TimeSpan.FromSeconds(1));
+        var downloader = new HttpDownloader(client, Settings, TimeProvider.System);
+        await using var full = new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+
+        var error = await Assert.ThrowsAsync<IOException>(() =>
+            downloader.DownloadAsync(fixture.Server.Url("/bytes?bytes=100000"), full, CancellationToken.None));
+
+        Assert.Equal(28, error.HResult & 0xFFFF); // ENOSPC
+    }
+
+    [Fact]
+    public async Task DecodeAsync_RethrowsDiskError_WhenDestinationDiskIsFull()
+    {
+        await using var full = new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+
+        var error = await Assert.ThrowsAsync<IOException>(() =>
+            DataUriDecoder.DecodeAsync("data:video/mp4;base64,AAAAAAAA", full, 1000, CancellationToken.None));
+
+        Assert.Equal(28, error.HResult & 0xFFFF);
+    }
+
     private async Task<Reframe.Core.Inputs.FetchedInput> Fetch(FetchSettings settings, string path, string destination)
     {
         using var fetcher = new InputFetcher(settings, TimeProvider.System);

@@ -62,7 +62,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
                 await app.StartAsync();
                 return server;
             }
-            catch (IOException) when (attempt < 5)
+            catch (Exception error) when (attempt < 5 && error is IOException or InvalidOperationException)
             {
                 await app.DisposeAsync();
             }

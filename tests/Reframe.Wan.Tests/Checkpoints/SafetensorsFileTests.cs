@@ -99,6 +99,15 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
+    public void Open_Throws_WithThePath_WhenTheHeaderIsNotJson()
+    {
+        string path = Path.Combine(_dir, "garbage.safetensors");
+        File.WriteAllBytes(path, [4, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'x', (byte)'"', (byte)'}']);
+        var error = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Open(path));
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
     public void ReadTensor_MatchesPyBridge_OnTheKitVae()
     {
         string path = ParityKit.Path("vae", "weights_dim4", "Wan2.1_VAE.safetensors");

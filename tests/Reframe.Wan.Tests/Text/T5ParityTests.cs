@@ -93,13 +93,27 @@ public class T5ParityTests(ITestOutputHelper output)
         return encoder;
     }
 
-    /// <summary>The case's encoder configuration and the checkpoint file it was loaded from.</summary>
+    /// <summary>
+    /// The case's encoder configuration (its own <c>config</c>, else the weight folder's <c>config.json</c>) and
+    /// the checkpoint file it was loaded from (<c>weights.loaded_from</c>, else the first of <c>weights.files</c>).
+    /// </summary>
     private static (Umt5Config Config, string Path) Weights(ParityCase parityCase)
     {
         var weights = parityCase.Json.GetProperty("weights");
         string folder = parityCase.PathOf(weights.GetProperty("folder").GetString()!);
-        using var configJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
-        var config = Umt5Config.FromJson(configJson.RootElement.GetProperty("additional_kwargs"));
-        return (config, Path.Combine(folder, weights.GetProperty("loaded_from").GetString()!));
+        Umt5Config config;
+        if (parityCase.Json.TryGetProperty("config", out var caseConfig))
+        {
+            config = Umt5Config.FromJson(caseConfig);
+        }
+        else
+        {
+            using var configJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
+            config = Umt5Config.FromJson(configJson.RootElement.GetProperty("additional_kwargs"));
+        }
+        string file = weights.TryGetProperty("loaded_from", out var loadedFrom)
+            ? loadedFrom.GetString()!
+            : weights.GetProperty("files")[0].GetString()!;
+        return (config, Path.Combine(folder, file));
     }
 }

@@ -201,4 +201,39 @@ public class UmT5TokenizerTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void Load_FailsOnlyWithInvalidData_WhenModelBytesAreCorrupted()
+    {
+        // Seeded byte flips and truncations over the whole file (pieces, trainer spec, charsmap trie and blob):
+        // loading and encoding either work or fail with InvalidDataException / NotSupportedException, never with
+        // an index, overflow or null-reference error from reading past a buffer.
+        var original = File.ReadAllBytes(Path.Combine(TinyModelFolder, "spiece.model"));
+        var random = new Random(20261124);
+        int accepted = 0, rejected = 0;
+        for (int trial = 0; trial < 600; trial++)
+        {
+            var bytes = (byte[])original.Clone();
+            int flips = random.Next(1, 8);
+            for (int f = 0; f < flips; f++)
+            {
+                // Half the trials hit the pieces and specs before the charsmap, which is most of the file.
+                int span = trial % 2 == 0 ? bytes.Length : Math.Min(bytes.Length, 16_000);
+                bytes[random.Next(span)] = (byte)random.Next(256);
+            }
+            var data = trial % 5 == 0 ? bytes.AsSpan(0, random.Next(bytes.Length)).ToArray() : bytes;
+            try
+            {
+                var tokenizer = new UmT5Tokenizer(SentencePieceModel.Load(data), byteFallback: trial % 2 == 0);
+                tokenizer.Encode("  Ｈｅｌｌｏ ﬁne caf\u00E9 \u4E00\u53EA \u00A0 world\t", 32);
+                accepted++;
+            }
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+            {
+                rejected++;
+            }
+        }
+        // Both outcomes occur, so the corruption really reaches the parser.
+        Assert.True(accepted > 0 && rejected > 0, $"accepted {accepted}, rejected {rejected}");
+    }
 }

@@ -132,4 +132,37 @@ public class Umt5EncoderTests(Xunit.Abstractions.ITestOutputHelper output)
         using var umt5Like = new T5Attention(dim: 128, dimAttn: 128, numHeads: 2); // head_dim 64, as UMT5-XXL
         Assert.Equal(T5AttentionKernel.Fused, umt5Like.Kernel);
     }
+
+    [Fact]
+    public void FromModelFolder_LoadsTheRealLayout_AndEncodesLikeThePipeline()
+    {
+        // A model folder laid out as the real one (google/umt5-xxl/spiece.model, models_t5_umt5-xxl-enc-bf16.pth)
+        // holding the kit's tiny tokenizer and tiny bf16 .pth: the size comes from the checkpoint's shapes.
+        string folder = Directory.CreateTempSubdirectory("reframe-model-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Umt5ModelFiles.TokenizerPath(folder));
+            File.Copy(ParityKit.Path("tokenizer", "tiny_umt5_v1000", "spiece.model"),
+                Path.Combine(Umt5ModelFiles.TokenizerPath(folder), "spiece.model"));
+            File.Copy(ParityKit.Path("t5", "weights_tiny_b_pth", "t5_encoder_bf16.pth"), Umt5ModelFiles.EncoderPath(folder));
+
+            var text = Umt5TextEncoder.FromModelFolder(folder, Reframe.Wan.Runtime.WanRuntime.CpuFloat32);
+            using var encoder = text.Encoder;
+            Assert.Equal(new Umt5Config(1024, 48, 48, 96, 3, 2, 32), text.Encoder.Config);
+
+            using var parityCase = ParityKit.Load("t5/tiny_b_b2_len160");
+            var prompts = parityCase.Json.GetProperty("call").GetProperty("prompts").EnumerateArray()
+                .Select(p => p.GetString()!).ToList();
+            var embeds = text.Encode(prompts, maxLength: 160);
+            for (int i = 0; i < embeds.Count; i++)
+            {
+                using var embed = embeds[i];
+                parityCase.Check(output, TensorRole.Output, $"prompt_embeds.{i}", embed, 1e-5);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -28,6 +28,8 @@ public class Umt5ManifestTests(ITestOutputHelper output)
         var expected = root.GetProperty("tensors").EnumerateArray().Select(t => new ShapedKey(
             t.GetProperty("name").GetString()!,
             t.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray())).ToList();
+        // The loader reads the size off the checkpoint: on the real file's shapes it must give the real config.
+        Assert.Equal(Umt5Config.UmT5Xxl, Umt5Config.FromShapes(expected.ToDictionary(k => k.Name, k => k.Shape)));
         var mismatch = StateDictMismatch.Compare(expected, StrictStateDictLoader.Keys(encoder));
         Assert.True(mismatch.IsEmpty, mismatch.Describe());
         Assert.All(root.GetProperty("tensors").EnumerateArray(), t => Assert.Equal("BF16", t.GetProperty("dtype").GetString()));

@@ -255,7 +255,7 @@ function render(gen) {
       break;
     case "generating":
       text = p?.stage ? `${p.stage.replace(/_/g, " ")}` : "Generating";
-      if (p?.total_steps) detail = `step ${p.step} of ${p.total_steps}`;
+      if (p?.total_steps > 1) detail = `step ${p.step} of ${p.total_steps}`;
       percent = p?.percent ?? 0;
       if (percent) text += ` · ${percent.toFixed(0)}%`;
       break;
