@@ -9,8 +9,9 @@ using Reframe.Media;
 // Classic engine end to end (probe, decode, fill, encode) against one ffmpeg process doing the same blur-fill
 // with its own filters, same input and x264 settings, alternating runs; then peak memory by clip length.
 //   dotnet run -c Release --project bench/Reframe.Bench.Media [-- --runs 3]
-// Internal: "--child <input> <output> <aspect> <resolution> [--warm]" runs one reframe in this process (measured from
-// outside); --warm first runs the same job once, untimed, as a long-running service would have.
+// Internal: "--child <input> <output> <aspect> <resolution> [--warm] [--no-trim]" runs one reframe in this process
+// (measured from outside); --warm first runs the same job once, untimed, as a long-running service would have;
+// --no-trim sets trim_borders false (no bar detection: the same work as the ffmpeg graph).
 
 if (args.Length >= 5 && args[0] == "--child")
 {
@@ -21,9 +22,10 @@ if (args.Length >= 5 && args[0] == "--child")
         Resolution = WireNames.Resolutions[args[4]],
         VideoQuality = VideoQuality.High,
         VideoWriteMode = VideoWriteMode.Balanced,
+        TrimBorders = !args.Contains("--no-trim"),
     };
     var runner = ClassicEngineRegistration.CreateRunner(new MediaSettings());
-    if (args.Length >= 6 && args[5] == "--warm")
+    if (args.Contains("--warm"))
     {
         // A service runs many jobs in one process: JIT and the ffmpeg capability probe are paid once, not per job.
         var warmOutput = args[2] + ".warmup.mp4";
@@ -49,6 +51,7 @@ try
     var ours = new List<double>();
     var ffmpeg = new List<double>();
     var oursCold = new List<double>();
+    var oursNoTrim = new List<double>();
     var oursCpu = new List<double>();
     var ffmpegCpu = new List<double>();
     long oursPeak = 0, oursTreePeak = 0, ffmpegPeak = 0;
@@ -60,6 +63,8 @@ try
         var (seconds, _, root, tree) = await RunChildAsync(clip81, Path.Combine(work, "ours.mp4"), "9:16", "480p", warm: true);
         ours.Add(seconds);
         oursCold.Add(coldSeconds);
+        var (noTrimSeconds, _, _, _) = await RunChildAsync(clip81, Path.Combine(work, "ours-notrim.mp4"), "9:16", "480p", warm: true, trim: false);
+        oursNoTrim.Add(noTrimSeconds);
         oursPeak = Math.Max(oursPeak, root);
         oursTreePeak = Math.Max(oursTreePeak, tree);
         cpuBefore = ChildrenCpu.Seconds();
@@ -68,11 +73,12 @@ try
         ffmpeg.Add(ffSeconds);
         ffmpegPeak = Math.Max(ffmpegPeak, ffPeak);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  run {i + 1}: ours {seconds:0.000} s warm / {coldSeconds:0.000} s cold (CPU {oursCpu[^1]:0.00} s with .NET start-up), ffmpeg {ffSeconds:0.000} s (CPU {ffmpegCpu[^1]:0.00} s)"));
+            $"  run {i + 1}: ours {seconds:0.000} s warm / {noTrimSeconds:0.000} s warm without bar detection / {coldSeconds:0.000} s cold (CPU {oursCpu[^1]:0.00} s with .NET start-up), ffmpeg {ffSeconds:0.000} s (CPU {ffmpegCpu[^1]:0.00} s)"));
     }
     var oursMedian = Median(ours);
     var ffmpegMedian = Median(ffmpeg);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall: ours {oursMedian:0.000} s (warm runner), ffmpeg {ffmpegMedian:0.000} s, ratio ours/ffmpeg = {oursMedian / ffmpegMedian:0.00} (target <= 1.0)"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall without bar detection (trim_borders false: the same work as the ffmpeg graph): ours {Median(oursNoTrim):0.000} s, ratio {Median(oursNoTrim) / ffmpegMedian:0.00}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall, cold process (JIT + capability probe included): ours {Median(oursCold):0.000} s, ratio {Median(oursCold) / ffmpegMedian:0.00}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median CPU: ours {Median(oursCpu):0.00} s (cold process), ffmpeg {Median(ffmpegCpu):0.00} s, ratio {Median(oursCpu) / Median(ffmpegCpu):0.00}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -102,7 +108,7 @@ static string MakeClip(string work, string name, int frames)
     return path;
 }
 
-static async Task<(double Seconds, string Line, long RootKb, long TreeKb)> RunChildAsync(string input, string output, string aspect, string resolution, bool warm = false)
+static async Task<(double Seconds, string Line, long RootKb, long TreeKb)> RunChildAsync(string input, string output, string aspect, string resolution, bool warm = false, bool trim = true)
 {
     var self = Environment.ProcessPath!;
     var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -117,6 +123,10 @@ static async Task<(double Seconds, string Line, long RootKb, long TreeKb)> RunCh
     if (warm)
     {
         info.ArgumentList.Add("--warm");
+    }
+    if (!trim)
+    {
+        info.ArgumentList.Add("--no-trim");
     }
     using var process = Process.Start(info)!;
     var memory = new ProcessTreeMemory();

@@ -31,6 +31,7 @@ internal sealed class BlurFill
     private readonly (int I0, int I1, float W)[] _upX;
     private readonly (int I0, int I1, float W)[] _upY;
     private readonly float[] _rows;
+    private readonly float[] _line;
     private readonly byte[] _seamSource;
     private readonly float _feather;
     private bool _hasState;
@@ -62,6 +63,7 @@ internal sealed class BlurFill
         _upX = UpSamples(width, _gridWidth);
         _upY = UpSamples(height, _gridHeight);
         _rows = new float[_gridHeight * width * 3];
+        _line = new float[width * 3];
         _seamSource = new byte[width * height * 3];
         var seam = Math.Max(Math.Max(keep.X - content.X, keep.Y - content.Y), Math.Max(content.Right - keep.Right, content.Bottom - keep.Bottom));
         _feather = 1f / (Math.Max(0, seam) + 1);
@@ -91,7 +93,7 @@ internal sealed class BlurFill
         var f = _reduce;
         var inv = 1f / (f * f);
         var stride = _width * 3;
-        Parallel.For(0, _reducedHeight, ry =>
+        for (var ry = 0; ry < _reducedHeight; ry++)
         {
             var outRow = _reduced.AsSpan(ry * _reducedWidth * 3, _reducedWidth * 3);
             outRow.Clear();
@@ -117,7 +119,7 @@ internal sealed class BlurFill
             {
                 outRow[i] *= inv;
             }
-        });
+        }
     }
 
     private void SampleCover()
@@ -168,7 +170,10 @@ internal sealed class BlurFill
         UpsampleRows();
         var anchorImage = anchor?.Image;
         var anchorWeight = anchor?.Weight ?? 0f;
-        Parallel.For(0, _height, () => new float[_width * 3], (y, _, line) =>
+        // One thread on purpose: the fill is a few ms a frame while the decoder and x264 (running concurrently in
+        // their own processes) want every core; parallel loops here only added spinning on a busy machine.
+        var line = _line;
+        for (var y = 0; y < _height; y++)
         {
             var row = frame.AsSpan(y * _width * 3, _width * 3);
             var (gy0, gy1, wy) = _upY[y];
@@ -188,8 +193,7 @@ internal sealed class BlurFill
                 BlendAnchor(row, anchorImage.AsSpan(y * _width * 3, _width * 3), anchorWeight, y);
             }
             FeatherSeam(row, y);
-            return line;
-        }, _ => { });
+        }
     }
 
     /// <summary>The smoothed grid, dimmed, upsampled horizontally to canvas width once per grid row.</summary>

@@ -4,6 +4,7 @@ using Reframe.Core.Inputs;
 using Reframe.Engines.Classic;
 using Reframe.Media;
 using Reframe.Media.Sources;
+using Reframe.Server.Configuration;
 
 namespace Reframe.Server;
 
@@ -22,11 +23,7 @@ internal static class ReframeEngineRegistration
     {
         services.TryAddSingleton(_ => FetchSettings.FromEnvironment(key => configuration[key]));
         services.TryAddSingleton<IInputFetcher>(sp => new InputFetcher(sp.GetRequiredService<FetchSettings>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(_ => new MediaSettings
-        {
-            FfmpegPath = configuration["REFRAME_FFMPEG"] is { Length: > 0 } ffmpeg ? ffmpeg : "ffmpeg",
-            FfprobePath = configuration["REFRAME_FFPROBE"] is { Length: > 0 } ffprobe ? ffprobe : "ffprobe",
-        });
+        services.TryAddSingleton(_ => MediaSettingsBinding.FromConfiguration(configuration));
         services.TryAddSingleton<IReframeRunner>(sp =>
         {
             var media = sp.GetRequiredService<MediaSettings>();

@@ -74,7 +74,7 @@ public static class RunCommand
             catch (ReframeFailure failure)
             {
                 bar.Finish();
-                return Fail($"{failure.Name}: {failure.Message}", ExitCodes.TaskFailed);
+                return Fail($"{failure.Name}: {InFlagNames(failure.Message, flags)}", ExitCodes.TaskFailed);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -97,6 +97,17 @@ public static class RunCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Task messages name the API's fields (<c>enable_auto_downsample</c>); here the user types flags.</summary>
+    private static string InFlagNames(string message, GenerationFlags flags)
+    {
+        foreach (var option in flags.All)
+        {
+            var wire = option.Name.TrimStart('-').Replace('-', '_');
+            message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{wire}\b", option.Name);
+        }
+        return message;
     }
 
     private static int Fail(string message, int code)

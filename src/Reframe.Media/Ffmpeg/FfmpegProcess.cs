@@ -127,6 +127,27 @@ public sealed class FfmpegProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the process tree at once: for a decoder there is no file to finish, and a decoder blocked writing to a
+    /// pipe nobody reads would not act on SIGINT anyway.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1 || _process.HasExited)
+        {
+            return;
+        }
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            // exited between the check and the kill
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -59,7 +59,7 @@ public sealed class RawVideoReader : IFrameReader, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _process.StopAsync();
+        await _process.KillAsync();
         try
         {
             await _pump;

@@ -16,6 +16,7 @@ public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
     private readonly Channel<byte[]> _frames;
     private readonly Task _pump;
     private readonly CancellationTokenSource _stop = new();
+    private bool _encoderDone;
 
     public RawVideoWriter(FfmpegProcess process, int width, int height, int queuedFrames = 3)
     {
@@ -39,9 +40,14 @@ public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
         {
             throw new ArgumentException($"a frame is {FrameBytes} bytes; got {frame.Length}", nameof(frame));
         }
+        if (_encoderDone)
+        {
+            return;
+        }
         if (_pump.IsCompleted)
         {
             await FailFromEncoderAsync(cancellationToken);
+            return;
         }
         var buffer = ArrayPool<byte>.Shared.Rent(FrameBytes);
         frame.Span[..FrameBytes].CopyTo(buffer);
@@ -53,6 +59,7 @@ public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
             await FailFromEncoderAsync(cancellationToken);
+            return;
         }
         FramesWritten++;
     }
@@ -93,11 +100,14 @@ public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// The pump stopped: the encoder exited or broke its pipe. A failure throws with its exit code and stderr; a
+    /// success means it already wrote the frames it was asked for (-frames:v), so further frames are dropped.
+    /// </summary>
     private async Task FailFromEncoderAsync(CancellationToken cancellationToken)
     {
-        // The pump stopped: the encoder exited or broke its pipe. Its exit code and stderr are the real error.
         await _process.WaitForSuccessAsync(TimeSpan.FromSeconds(10), cancellationToken);
-        throw new FfmpegException("the encoder stopped reading frames", _process.Argv, 0, _process.StderrTail);
+        _encoderDone = true;
     }
 
     private async Task PumpAsync()

@@ -50,29 +50,32 @@ public sealed class ReframeRunner : IReframeRunner
         var source = await _prober.ProbeVideoAsync(job.SourceVideoPath, cancellationToken);
 
         progress.Report(new TaskProgress("planning", 0, 1, 1));
-        // The frame plan needs no trim: settle it first (a too_many_frames fails before any decoding) and look
-        // for bars only in the part of the clip the output uses.
-        var framePlan = FramePlanner.Plan(source, options, _settings);
-        var usedSeconds = framePlan.TargetFrames / framePlan.SourceRate.Value;
-        var trim = options.TrimBorders ? await BorderSampler.DetectAsync(_ffmpeg, job.SourceVideoPath, source, usedSeconds, cancellationToken) : (PixelRect?)null;
-        var plan = ReframePlanner.Plan(source, options, trim, _settings);
-        _logger.LogInformation(
-            "Reframe plan: source {SourceWidth}x{SourceHeight} @ {SourceRate} ({SourceFrames} frames), trim {Trim}, canvas {Width}x{Height} ({Tier}), content {Content}, keep {Keep}, generate {Generated} @ {GenerationRate} (k={K}), output {OutputFrames} @ {OutputRate}",
-            source.Width, source.Height, source.FrameRate, source.FrameCount, plan.TrimBox, plan.CanvasWidth, plan.CanvasHeight, WireNames.Of(plan.Tier),
-            plan.ContentRect, plan.KeepRect, plan.Frames.GeneratedFrames, plan.Frames.GenerationRate, plan.Frames.DownsampleFactor, plan.Frames.OutputFrames, plan.Frames.OutputRate);
-
+        // The frame plan and the canvas do not depend on the trim: settle them first (a too_many_frames fails before
+        // any decoding), start the encoder (its start-up overlaps with the bar detection), and look for bars only in
+        // the part of the clip the output uses.
+        var untrimmed = ReframePlanner.Plan(source, options, null, _settings);
         var capabilities = await capabilitiesTask;
         if (!capabilities.HasLibx264)
         {
             throw new InvalidOperationException($"this ffmpeg ({capabilities.VersionLine}) has no libx264 encoder; install Debian's ffmpeg (scripts/setup.sh)");
         }
-        var firstFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.FirstFramePath, "first frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
-        var lastFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.LastFramePath, "last frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
-        var interpolation = InterpolationStep.Choose(plan.Frames, options.InterpolatorModel, _settings, _networks, capabilities, _logger);
+        var interpolation = InterpolationStep.Choose(untrimmed.Frames, options.InterpolatorModel, _settings, _networks, capabilities, _logger);
 
+        ReframePlan plan;
         try
         {
-            await GenerateAndEncodeAsync(job, plan, interpolation, firstFrame, lastFrame, progress, cancellationToken);
+            await using var encoderWriter = StartEncoder(job, untrimmed, interpolation);
+            var usedSeconds = untrimmed.Frames.TargetFrames / untrimmed.Frames.SourceRate.Value;
+            var trim = options.TrimBorders ? await BorderSampler.DetectAsync(_ffmpeg, job.SourceVideoPath, source, usedSeconds, cancellationToken) : (PixelRect?)null;
+            plan = ReframePlanner.Plan(source, options, trim, _settings);
+            _logger.LogInformation(
+                "Reframe plan: source {SourceWidth}x{SourceHeight} @ {SourceRate} ({SourceFrames} frames), trim {Trim}, canvas {Width}x{Height} ({Tier}), content {Content}, keep {Keep}, generate {Generated} @ {GenerationRate} (k={K}), output {OutputFrames} @ {OutputRate}",
+                source.Width, source.Height, source.FrameRate, source.FrameCount, plan.TrimBox, plan.CanvasWidth, plan.CanvasHeight, WireNames.Of(plan.Tier),
+                plan.ContentRect, plan.KeepRect, plan.Frames.GeneratedFrames, plan.Frames.GenerationRate, plan.Frames.DownsampleFactor, plan.Frames.OutputFrames, plan.Frames.OutputRate);
+
+            var firstFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.FirstFramePath, "first frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
+            var lastFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.LastFramePath, "last frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
+            await GenerateAndEncodeAsync(job, plan, interpolation, encoderWriter, firstFrame, lastFrame, progress, cancellationToken);
         }
         catch
         {
@@ -100,15 +103,22 @@ public sealed class ReframeRunner : IReframeRunner
         };
     }
 
-    private async Task GenerateAndEncodeAsync(ReframeJob job, ReframePlan plan, InterpolationStep interpolation, byte[]? firstFrame, byte[]? lastFrame,
-        IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    /// <summary>The encoder for the plan's canvas, rates and count (none of which depends on the trim).</summary>
+    private RawVideoWriter StartEncoder(ReframeJob job, ReframePlan plan, InterpolationStep interpolation)
     {
         var frames = plan.Frames;
-        var content = plan.ContentRect;
         var encoder = EncoderSettings.For(job.Options.VideoQuality, job.Options.VideoWriteMode, _settings);
         var encoderRate = interpolation.Network is null ? frames.GenerationRate : frames.OutputRate;
         var encodeArgs = EncoderArguments.Encode(plan.CanvasWidth, plan.CanvasHeight, encoderRate, interpolation.EncoderFilter, frames.OutputFrames,
             encoder, job.OutputPath, _settings.FfmpegThreads);
+        return new RawVideoWriter(_ffmpeg.StartFfmpeg(encodeArgs, redirectStandardInput: true), plan.CanvasWidth, plan.CanvasHeight);
+    }
+
+    private async Task GenerateAndEncodeAsync(ReframeJob job, ReframePlan plan, InterpolationStep interpolation, RawVideoWriter encoderWriter,
+        byte[]? firstFrame, byte[]? lastFrame, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    {
+        var frames = plan.Frames;
+        var content = plan.ContentRect;
 
         await using var decoder = OpenContentDecoder(job.SourceVideoPath, plan);
         RawVideoReader? fallback = null;
@@ -117,7 +127,6 @@ public sealed class ReframeRunner : IReframeRunner
             content.Width * content.Height * 3,
             () => new HoldLastFrameReader(fallback = OpenContentDecoder(job.SourceVideoPath, plan), frames.GeneratedFrames),
             () => fallback?.DisposeAsync() ?? ValueTask.CompletedTask);
-        await using var encoderWriter = new RawVideoWriter(_ffmpeg.StartFfmpeg(encodeArgs, redirectStandardInput: true), plan.CanvasWidth, plan.CanvasHeight);
 
         IInterpolatingWriter? network = null;
         IFrameWriter sink = encoderWriter;
