@@ -1,18 +1,17 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reframe.Core.Engines;
-using Reframe.Engines.Classic;
-using Reframe.Media;
 using Reframe.Wan.Engine;
 using Reframe.Wan.Runtime;
 
 namespace Reframe.Wan.Host;
 
 /// <summary>
-/// Puts the Wan engine behind the service's runner when a model folder is configured:
+/// Puts the Wan engine behind the service's media pipeline when a model folder is configured:
 /// <c>REFRAME_WAN_MODEL_DIR</c> (the Wan2.2-VACE-Fun-A14B folder), optional <c>REFRAME_WAN_DEVICE</c>
-/// (<c>auto</c>, <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>) and <c>REFRAME_WAN_DTYPE</c> (<c>auto</c>, <c>bf16</c>,
-/// <c>float32</c>) and <c>REFRAME_WAN_CPU_THREADS</c> (libtorch CPU threads). Without a model folder the service keeps its classic engine. The folder is checked at start-up,
-/// so an incomplete one stops the process with a message naming every missing file.
+/// (<c>auto</c>, <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>), <c>REFRAME_WAN_DTYPE</c> (<c>auto</c>, <c>bf16</c>,
+/// <c>float32</c>) and <c>REFRAME_WAN_CPU_THREADS</c> (libtorch CPU threads). Without a model folder the service
+/// keeps its classic engine. The folder is checked at start-up, so an incomplete one stops the process with a
+/// message naming every missing file.
 /// </summary>
 public static class WanHostRegistration
 {
@@ -21,7 +20,7 @@ public static class WanHostRegistration
     public const string DTypeKey = "REFRAME_WAN_DTYPE";
     public const string CpuThreadsKey = "REFRAME_WAN_CPU_THREADS";
 
-    /// <summary>Registers the Wan runner (replacing the classic default) when configured; returns whether it did.</summary>
+    /// <summary>Registers the Wan engine as the service's <see cref="IVideoEngine"/> when configured; returns whether it did.</summary>
     public static bool AddWanEngine(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -43,9 +42,10 @@ public static class WanHostRegistration
         layout.RequireComplete();
         var resolved = WanRuntime.Resolve(runtime);
         builder.Services.AddSingleton(sp => WanEngine.Create(layout, resolved, sp.GetRequiredService<ILoggerFactory>()));
-        builder.Services.RemoveAll<IReframeRunner>();
-        builder.Services.AddSingleton<IReframeRunner>(sp =>
-            ClassicEngineRegistration.CreateRunner(sp.GetRequiredService<WanEngine>(), new MediaSettings(), sp.GetRequiredService<ILoggerFactory>()));
+        // The server wraps whatever IVideoEngine is registered in its media pipeline (with the configured
+        // MediaSettings); its own default runner factory resolves this at first use.
+        builder.Services.RemoveAll<IVideoEngine>();
+        builder.Services.AddSingleton<IVideoEngine>(sp => sp.GetRequiredService<WanEngine>());
         return true;
     }
 
