@@ -1,7 +1,7 @@
 using Reframe.Bench.Wan;
 
 // Usage: dotnet run -c Release --project bench/Reframe.Bench.Wan -- <scenario> [argument]
-//   denoise-step [steps]   one denoising step of the tiny DiT loop
+//   denoise-step [steps] [threads]   one denoising step of the tiny DiT loop
 //   t5 [runs]              tokenizer throughput and the tiny UMT5 forward
 //   vae [iterations]       checkpoint [megabytes]
 string scenario = args.Length > 0 ? args[0] : "denoise-step";
@@ -9,6 +9,12 @@ switch (scenario)
 {
     case "denoise-step":
         int steps = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        if (args.Length > 2)
+        {
+            // libtorch threads; on a loaded 2-core machine one thread avoids OpenMP barrier waits on tiny ops.
+            TorchSharp.torch.set_num_threads(int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         Console.WriteLine("== kit pipeline latent (9 frames, 48x64 pixels) ==");
         DenoiseStepBenchmark.Run(steps, (3, 6, 8));
         Console.WriteLine("== larger tiny latent (33 frames, 128x128 pixels) ==");

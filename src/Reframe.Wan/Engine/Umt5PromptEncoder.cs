@@ -63,8 +63,9 @@ public sealed class Umt5PromptEncoder : IPromptEncoder
     /// <summary>[L, dim] embeddings of one prompt (its real length, <c>&lt;/s&gt;</c> included).</summary>
     public Tensor Encode(string prompt, int maxLength)
     {
-        var embeds = _text.Encode([prompt], maxLength);
-        return embeds[0].to(_device);
+        // Umt5TextEncoder returns tensors outside any dispose scope; hand back one owned by the caller's scope.
+        using var raw = _text.Encode([prompt], maxLength)[0];
+        return raw.to(_device).clone();
     }
 
     public void Dispose() => _text.Encoder.Dispose();

@@ -50,6 +50,7 @@ public class WanServiceEndToEndTests(ITestOutputHelper output)
                 match_input_num_frames = false,
                 num_frames = 17,
                 num_inference_steps = 2,
+                guidance_scale = 1, // no CFG: one expert call per step keeps this test short on a 2-core machine
                 seed = 7,
             });
             using var posted = await http.PostAsync("/v2/video/generations", new StringContent(request, Encoding.UTF8, "application/json"));
@@ -59,7 +60,7 @@ public class WanServiceEndToEndTests(ITestOutputHelper output)
 
             JsonNode body = postedBody;
             var timer = Stopwatch.StartNew();
-            while (timer.Elapsed < TimeSpan.FromMinutes(8))
+            while (timer.Elapsed < TimeSpan.FromMinutes(15))
             {
                 using var polled = await http.GetAsync("/v2/video/generations?generation_id=" + Uri.EscapeDataString(id));
                 body = JsonNode.Parse(await polled.Content.ReadAsStringAsync())!;
@@ -73,7 +74,7 @@ public class WanServiceEndToEndTests(ITestOutputHelper output)
             }
 
             output.WriteLine(body.ToJsonString());
-            Assert.Equal("completed", body["status"]!.GetValue<string>());
+            Assert.True(body["status"]!.GetValue<string>() == "completed", $"after {timer.Elapsed}: {body.ToJsonString()}");
             Assert.Equal("wan", body["meta"]?["engine"]?.GetValue<string>());
             var video = body["video"]!;
             using var download = await http.GetAsync(video["url"]!.GetValue<string>());

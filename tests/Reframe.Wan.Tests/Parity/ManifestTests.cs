@@ -1,4 +1,5 @@
 using Reframe.Wan.Modules;
+using Reframe.Wan.Transformer;
 using Reframe.Wan.Vae;
 using Xunit.Abstractions;
 
@@ -16,5 +17,19 @@ public class ManifestTests(ITestOutputHelper output)
     {
         using var vae = new WanVae(WanVaeConfig.Wan21, ModuleInit.Meta);
         KeyManifest.AssertModuleMatches(output, "wan21_vae.json", vae);
+    }
+
+    [Fact]
+    public void VaceWanTransformer_FullSize_MatchesTheA14BExpertManifest()
+    {
+        // The manifest's own config (the reference's real configuration) parses strictly to our A14B preset.
+        var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(ParityKit.Path("manifests", "wan22_vace_fun_a14b_transformer.json")));
+        var config = WanTransformerConfig.Parse(manifest.RootElement.GetProperty("config"));
+        Assert.Equal(WanTransformerConfig.A14B.VaceLayers, config.VaceLayers);
+        Assert.Equal(WanTransformerConfig.A14B.PatchSize, config.PatchSize);
+        Assert.Equal(WanTransformerConfig.A14B with { PatchSize = config.PatchSize, VaceLayers = config.VaceLayers }, config);
+
+        using var expert = new VaceWanTransformer(config, new TorchSharp.torch.Device(TorchSharp.DeviceType.META), TorchSharp.torch.ScalarType.BFloat16);
+        KeyManifest.AssertModuleMatches(output, "wan22_vace_fun_a14b_transformer.json", expert);
     }
 }
