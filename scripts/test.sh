@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
 # Runs every test of the solution, after installing what the tests need on a fresh Debian 12 machine.
 # Extra arguments go to `dotnet test` (e.g. --filter "Category!=Parity").
+# Full-size reliability suites: REFRAME_RELIABILITY_FULL=1 scripts/test.sh (see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
 dotnet build Reframe.slnx -c Release -nologo -v:q
-dotnet test Reframe.slnx -c Release --no-build -nologo -v:q --logger "console;verbosity=minimal" "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Reframe.slnx -c Release --no-build -nologo -v:q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" || status=$?
+# One closing line over all test projects, in the plain form any CI log reader understands.
+awk '/^(Passed|Failed)!/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Passed:")  p += $(i+1)
+         if ($i == "Failed:")  f += $(i+1)
+         if ($i == "Skipped:") s += $(i+1)
+       }
+     }
+     END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"

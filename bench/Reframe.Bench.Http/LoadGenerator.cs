@@ -73,7 +73,8 @@ internal sealed record RunResult(int Requests, int Failures, double PerSecond, d
     {
         Array.Sort(ticks);
         double Ms(double q) => ticks.Length == 0 ? 0 : ticks[Math.Min(ticks.Length - 1, (int)(q * ticks.Length))] * 1000.0 / Stopwatch.Frequency;
-        return new RunResult(ticks.Length, failures, ticks.Length / elapsed.TotalSeconds, Ms(0.50), Ms(0.90), Ms(0.99),
+        // Throughput counts answered-as-expected requests only: a refused request (e.g. a 429) is not work done.
+        return new RunResult(ticks.Length, failures, (ticks.Length - failures) / elapsed.TotalSeconds, Ms(0.50), Ms(0.90), Ms(0.99),
             ticks.Length == 0 ? 0 : ticks[^1] * 1000.0 / Stopwatch.Frequency);
     }
 

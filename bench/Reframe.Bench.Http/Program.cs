@@ -19,6 +19,9 @@ var dataDir = Path.Combine(Path.GetTempPath(), "reframe-bench-" + Guid.NewGuid()
 Environment.SetEnvironmentVariable("REFRAME_DATA_DIR", dataDir);
 Environment.SetEnvironmentVariable("REFRAME_API_KEYS", Key);
 Environment.SetEnvironmentVariable("REFRAME_WORKERS", "0");
+// Per-key limits off: this measures the request path itself; the limits have their own tests (SubmissionLimitsTests).
+Environment.SetEnvironmentVariable("REFRAME_RATE_LIMIT_PER_MINUTE", "0");
+Environment.SetEnvironmentVariable("REFRAME_MAX_ACTIVE_TASKS_PER_KEY", "0");
 
 await using var reframe = await Servers.StartReframeAsync([]);
 // A second instance with a worker and the real classic pipeline, to finish one real task whose polls are measured too.
