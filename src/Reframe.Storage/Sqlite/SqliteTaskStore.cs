@@ -44,21 +44,20 @@ internal sealed class SqliteTaskStore : ITaskStore
         return Task.FromResult(task);
     }
 
+    // One statement, so a poll is one step in one read transaction: the row and, for a queued task, its queue
+    // position (the queued tasks submitted before it) come from the same snapshot.
     private const string FindSql = """
-        SELECT seq, status, seed, created_at, ended_at, expires_at, attempts, cancel_requested,
-               progress_json, result_json, error_name, error_message
-        FROM tasks WHERE id = $id AND owner_id = $owner
+        SELECT t.seq, t.status, t.seed, t.created_at, t.ended_at, t.expires_at, t.attempts, t.cancel_requested,
+               t.progress_json, t.result_json, t.error_name, t.error_message,
+               CASE WHEN t.status = 0 THEN (SELECT COUNT(*) FROM tasks q WHERE q.status = 0 AND q.seq < t.seq) END
+        FROM tasks t WHERE t.id = $id AND t.owner_id = $owner
         """;
-
-    private const string QueuePositionSql = "SELECT COUNT(*) FROM tasks WHERE status = 0 AND seq < $seq";
 
     private static GenerationTask? Find(ReaderSession session, Guid id, string ownerId, long now)
     {
         var cmd = session.Command(FindSql, "$id", "$owner");
         cmd.Parameters[0].Value = id.ToString();
         cmd.Parameters[1].Value = ownerId;
-        long seq;
-        GenerationTask task;
         using (var r = cmd.ExecuteReader())
         {
             if (!r.Read())
@@ -70,9 +69,8 @@ internal sealed class SqliteTaskStore : ITaskStore
             {
                 return null; // expired: gone for the client even before the sweeper deletes it
             }
-            seq = r.GetInt64(0);
             var status = (GenerationTaskStatus)r.GetInt32(1);
-            task = new GenerationTask(
+            return new GenerationTask(
                 id,
                 ownerId,
                 status,
@@ -82,18 +80,11 @@ internal sealed class SqliteTaskStore : ITaskStore
                 ExpiresAt: expiresAt is { } x ? DateTimeOffset.FromUnixTimeMilliseconds(x) : null,
                 Attempts: r.GetInt32(6),
                 CancelRequested: r.GetInt64(7) != 0,
-                QueuePosition: null,
+                QueuePosition: r.IsDBNull(12) ? null : r.GetInt64(12),
                 Progress: r.IsDBNull(8) ? null : JsonSerializer.Deserialize(r.GetString(8), StorageJson.Default.TaskProgress),
                 Result: r.IsDBNull(9) ? null : JsonSerializer.Deserialize(r.GetString(9), StorageJson.Default.TaskResult),
                 Error: r.IsDBNull(10) ? null : new TaskError(r.GetString(10), r.IsDBNull(11) ? "" : r.GetString(11)));
         }
-        if (task.Status != GenerationTaskStatus.Queued)
-        {
-            return task;
-        }
-        var position = session.Command(QueuePositionSql, "$seq");
-        position.Parameters[0].Value = seq;
-        return task with { QueuePosition = (long)position.ExecuteScalar()! };
     }
 
     public Task<CancelOutcome> RequestCancelAsync(Guid id, string ownerId, CancellationToken cancellationToken)
