@@ -22,17 +22,7 @@ public sealed class FlowDpmSolverScheduler : IFlowScheduler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shift);
 
         // get_sampling_sigmas: S_s(linspace(1, 0, N + 1)[:N]) in float64; timesteps int64(1000 sigma), truncated.
-        var grid = SigmaShift.Linspace(1, 0, steps + 1);
-        _timesteps = new double[steps];
-        _sigmas = new float[steps + 1];
-        for (int k = 0; k < steps; k++)
-        {
-            double sigma = SigmaShift.Apply(shift, grid[k]);
-            _timesteps[k] = Math.Truncate(sigma * 1000);
-            _sigmas[k] = (float)sigma;
-        }
-
-        _sigmas[steps] = 0f;
+        (_timesteps, _sigmas) = SigmaShift.TruncatedSchedule(1, steps, shift);
     }
 
     public string Name => "dpm++";

@@ -34,17 +34,7 @@ public sealed class FlowUniPcScheduler : IFlowScheduler
 
         // sigma_k = S_s(linspace(0.999, 0, N + 1)[k]) in float64; the timestep is that times 1000 TRUNCATED to
         // int64. Some products sit within 1e-5 of an integer, so this must stay in float64.
-        var grid = SigmaShift.Linspace(SigmaMax, 0, steps + 1);
-        _timesteps = new double[steps];
-        _sigmas = new float[steps + 1];
-        for (int k = 0; k < steps; k++)
-        {
-            double sigma = SigmaShift.Apply(shift, grid[k]);
-            _timesteps[k] = Math.Truncate(sigma * 1000);
-            _sigmas[k] = (float)sigma;
-        }
-
-        _sigmas[steps] = 0f;
+        (_timesteps, _sigmas) = SigmaShift.TruncatedSchedule(SigmaMax, steps, shift);
     }
 
     public string Name => "unipc";

@@ -26,6 +26,27 @@ public static class SigmaShift
         return values;
     }
 
+    /// <summary>
+    /// The integer samplers' schedule (UniPC from 0.999, DPM++ from 1.0): <c>sigma_k = S_s(linspace(start, 0, N + 1)[k])</c>
+    /// in float64, timesteps <c>int64(1000 sigma_k)</c>, i.e. TRUNCATED (some products sit within 1e-5 of an integer,
+    /// so this must stay in float64), and a final sigma 0 appended.
+    /// </summary>
+    public static (double[] Timesteps, float[] Sigmas) TruncatedSchedule(double start, int steps, double shift)
+    {
+        var grid = Linspace(start, 0, steps + 1);
+        var timesteps = new double[steps];
+        var sigmas = new float[steps + 1];
+        for (int k = 0; k < steps; k++)
+        {
+            double sigma = Apply(shift, grid[k]);
+            timesteps[k] = Math.Truncate(sigma * 1000);
+            sigmas[k] = (float)sigma;
+        }
+
+        sigmas[steps] = 0f;
+        return (timesteps, sigmas);
+    }
+
     /// <summary><c>exp(x) - 1</c> without cancellation near 0; -1 at -infinity (the last UniPC step relies on it).</summary>
     public static double Expm1(double x)
     {
