@@ -92,14 +92,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
             cmd.Parameters.AddWithValue("$result", resultJson);
             cmd.Parameters.AddWithValue("$file", (object?)result.FileToken ?? DBNull.Value);
             AddEndTimes(cmd, now);
-            var state = LeaseState.Held;
-            if (cmd.ExecuteNonQuery() == 0)
-            {
-                // Either the lease is gone, or a cancel arrived first: the 202 the client got wins over the result.
-                state = EndInError(cmd, new TaskError(TaskErrorNames.Cancelled, CancelledWhileRunningMessage))
-                    ? LeaseState.CancelRequested
-                    : LeaseState.Lost;
-            }
+            var state = ApplyUnlessCancelled(cmd);
             tx.Commit();
             return state;
         }, cancellationToken);
@@ -132,16 +125,25 @@ internal sealed class SqliteTaskQueue : ITaskQueue
                 """);
             cmd.Transaction = tx;
             AddEndTimes(cmd, now);
-            var state = LeaseState.Held;
-            if (cmd.ExecuteNonQuery() == 0)
-            {
-                state = EndInError(cmd, new TaskError(TaskErrorNames.Cancelled, CancelledWhileRunningMessage))
-                    ? LeaseState.CancelRequested
-                    : LeaseState.Lost;
-            }
+            var state = ApplyUnlessCancelled(cmd);
             tx.Commit();
             return state;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a lease-guarded transition that only applies while no cancel is pending. When it touches no row, either
+    /// the lease is gone, or a cancel arrived first: the 202 the client got wins, and the task ends cancelled.
+    /// </summary>
+    private static LeaseState ApplyUnlessCancelled(SqliteCommand cmd)
+    {
+        if (cmd.ExecuteNonQuery() != 0)
+        {
+            return LeaseState.Held;
+        }
+        return EndInError(cmd, new TaskError(TaskErrorNames.Cancelled, CancelledWhileRunningMessage))
+            ? LeaseState.CancelRequested
+            : LeaseState.Lost;
     }
 
     public Task<int> RecoverExpiredLeasesAsync(CancellationToken cancellationToken)
