@@ -1,4 +1,3 @@
-using System.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,6 +14,7 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly int _numHeads;
     private readonly int _headDim;
 
+    private readonly int _fusedDim;
     private T5AttentionKernel _kernel;
 
     public Linear q;
@@ -31,26 +31,32 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         k = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
         v = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
         o = nn.Linear(dimAttn, dim, hasBias: false, device, dtype);
-        _kernel = FusedIsExact ? T5AttentionKernel.Fused : T5AttentionKernel.Explicit;
+        _fusedDim = FusedHeadDim(_headDim);
+        _kernel = T5AttentionKernel.Fused;
         RegisterComponents();
     }
 
-    /// <summary>Whether sqrt(head_dim) is a power of two, so pre-scaling q for the fused kernel costs no precision.</summary>
-    public bool FusedIsExact => _headDim > 0 && (_headDim & (_headDim - 1)) == 0 && (BitOperations.Log2((uint)_headDim) % 2 == 0);
+    /// <summary>
+    /// The head width the fused kernel runs at: the smallest power of four at or above head_dim, so that its
+    /// 1/sqrt(width) is a power of two and undoing it on q is exact. Widths other than a power of four (8, 12, 24...)
+    /// pad q and k with zero channels, which leaves every q.k unchanged.
+    /// </summary>
+    internal static int FusedHeadDim(int headDim)
+    {
+        int width = 1;
+        while (width < headDim)
+        {
+            width *= 4;
+        }
 
-    /// <summary>The attention kernel: fused by default where that is exact (see <see cref="T5AttentionKernel"/>).</summary>
+        return width;
+    }
+
+    /// <summary>The attention kernel (see <see cref="T5AttentionKernel"/>); both give the reference's values for any head size.</summary>
     public T5AttentionKernel Kernel
     {
         get => _kernel;
-        set
-        {
-            if (value == T5AttentionKernel.Fused && !FusedIsExact)
-            {
-                throw new InvalidOperationException(
-                    $"The fused kernel needs sqrt(head_dim) to be a power of two; head_dim is {_headDim}.");
-            }
-            _kernel = value;
-        }
+        set => _kernel = value;
     }
 
     /// <param name="x">[B, L, dim]</param>
@@ -72,9 +78,17 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         Tensor attended;
         if (_kernel == T5AttentionKernel.Fused)
         {
-            // No 1/sqrt(d) in T5: the kernel divides by sqrt(d), so q is multiplied by it first (a power of two).
-            var scaledQuery = query.transpose(1, 2) * Math.Sqrt(_headDim);                     // [B, H, L, c]
-            attended = nn.functional.scaled_dot_product_attention(scaledQuery, key.transpose(1, 2),
+            // No 1/sqrt(d) in T5: the kernel divides by sqrt(width of q), so q is multiplied by it first. The width
+            // is a power of four (zero channels appended where head_dim is not), so that factor is a power of two.
+            var fusedQuery = query.transpose(1, 2);                                              // [B, H, L, c]
+            var fusedKey = key.transpose(1, 2);                                                  // [B, H, L, c]
+            if (_fusedDim != _headDim)
+            {
+                fusedQuery = nn.functional.pad(fusedQuery, [0, _fusedDim - _headDim]);          // [B, H, L, c']
+                fusedKey = nn.functional.pad(fusedKey, [0, _fusedDim - _headDim]);              // [B, H, L, c']
+            }
+
+            attended = nn.functional.scaled_dot_product_attention(fusedQuery * Math.Sqrt(_fusedDim), fusedKey,
                 value.transpose(1, 2), bias, 0.0, false).transpose(1, 2);                    // [B, L, H, c]
         }
         else

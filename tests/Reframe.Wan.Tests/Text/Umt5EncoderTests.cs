@@ -124,13 +124,33 @@ public class Umt5EncoderTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public void Kernel_RefusesFused_WhenSqrtOfHeadDimIsNotAPowerOfTwo()
+    public void FusedKernel_MatchesExplicit_ForEveryHeadSize()
     {
-        using var attention = new T5Attention(dim: 24, dimAttn: 24, numHeads: 3); // head_dim 8: sqrt not a power of 2
-        Assert.Equal(T5AttentionKernel.Explicit, attention.Kernel);
-        Assert.Throws<InvalidOperationException>(() => attention.Kernel = T5AttentionKernel.Fused);
-        using var umt5Like = new T5Attention(dim: 128, dimAttn: 128, numHeads: 2); // head_dim 64, as UMT5-XXL
-        Assert.Equal(T5AttentionKernel.Fused, umt5Like.Kernel);
+        // Head sizes whose square root is not a power of two (8, 12, 24, 40) run the fused kernel on zero-padded
+        // q/k; the result must be the explicit kernel's, and the padded width a power of four.
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (int headDim in new[] { 4, 8, 12, 16, 24, 40, 64 })
+        {
+            int width = T5Attention.FusedHeadDim(headDim);
+            Assert.True(width >= headDim && width < 4 * headDim && (width & (width - 1)) == 0 && int.TrailingZeroCount(width) % 2 == 0, $"width {width} for {headDim}");
+            using var attention = new T5Attention(dim: 2 * headDim, dimAttn: 2 * headDim, numHeads: 2);
+            manual_seed(headDim);
+            foreach (var (_, p) in attention.named_parameters())
+            {
+                p.normal_(0, 0.3);
+            }
+
+            var x = randn(2, 5, 2 * headDim);
+            var mask = tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 0, 0 }, [2, 5]);
+            var bias = randn(1, 2, 5, 5);
+            attention.Kernel = T5AttentionKernel.Explicit;
+            var explicitOut = attention.forward(x, mask, bias);
+            attention.Kernel = T5AttentionKernel.Fused;
+            var fusedOut = attention.forward(x, mask, bias);
+            double error = ParityKit.RelativeL2(fusedOut, explicitOut);
+            Assert.True(error < 1e-6, $"head_dim {headDim}: fused vs explicit rel-L2 {error:E2}");
+        }
     }
 
     [Fact]
