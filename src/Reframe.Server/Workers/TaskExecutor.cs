@@ -153,6 +153,7 @@ public sealed partial class TaskExecutor
         {
             ContentRect = outcome.ContentRect,
             KeepRect = outcome.KeepRect,
+            Report = outcome.Report,
         };
         return (result, stored);
     }

@@ -16,3 +16,6 @@ public sealed record ReframeSettings(int Steps, double GuidanceScale, double Shi
 
 /// <summary>One finished denoising step, for progress reporting.</summary>
 public sealed record DenoiseProgress(int Step, int TotalSteps, double Timestep, ExpertKind Expert);
+
+/// <summary>The encoded prompt and negative prompt (<c>[L, text_dim]</c> each), computed once per task.</summary>
+public sealed record PromptEmbeddings(TorchSharp.torch.Tensor Prompt, TorchSharp.torch.Tensor Negative);

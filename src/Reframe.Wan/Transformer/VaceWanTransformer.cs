@@ -70,6 +70,18 @@ public sealed class VaceWanTransformer : nn.Module
 
     public WanTransformerConfig Config => _config;
 
+    /// <summary>Brings each block to the device around its forward (sequential offload); null when blocks stay put.</summary>
+    public IBlockResidency? BlockResidency { get; set; }
+
+    /// <summary>Moves everything but the blocks (embeddings, time and text MLPs, head) to <paramref name="device"/>.</summary>
+    public void MoveEmbeddingsAndHeadTo(Device device)
+    {
+        foreach (var module in new nn.Module[] { patch_embedding, text_embedding, time_embedding, time_projection, head, vace_patch_embedding })
+        {
+            Modules.ModuleResidency.MoveTo(module, device);
+        }
+    }
+
     /// <summary>
     /// Predicts the flow velocity.
     /// </summary>
@@ -126,10 +138,17 @@ public sealed class VaceWanTransformer : nn.Module
 
         // 5. VACE stream: block 0 mixes in the latent tokens; each block yields a hint.
         var hints = new Tensor[vace_blocks.Count];
+        BlockResidency?.Enter(vace_blocks[0]);                                              // before_proj lives in block 0
         var stream = vace_blocks[0].Enter(control, tokens);                                 // [B, L, C]
         for (int j = 0; j < vace_blocks.Count; j++)
         {
+            if (j > 0)
+            {
+                BlockResidency?.Enter(vace_blocks[j]);
+            }
+
             (stream, hints[j]) = vace_blocks[j].ForwardVace(stream, e0, context, rope);     // [B, L, C] each
+            BlockResidency?.Exit(vace_blocks[j]);
         }
 
         if (probe is not null)
@@ -141,7 +160,9 @@ public sealed class VaceWanTransformer : nn.Module
         var hidden = tokens;
         for (int i = 0; i < blocks.Count; i++)
         {
+            BlockResidency?.Enter(blocks[i]);
             hidden = blocks[i].Forward(hidden, e0, context, rope);                          // [B, L, C]
+            BlockResidency?.Exit(blocks[i]);
             if (_hintIndexByLayer.TryGetValue(i, out int hintIndex))
             {
                 hidden = hidden + hints[hintIndex] * vaceContextScale;
