@@ -48,6 +48,9 @@ public sealed class WanEngine : IVideoEngine, IDisposable
     public EngineStatus Status => new(EngineName, _model.Runtime.Device.ToString(), DTypeName(_model.Runtime.DType),
         $"offload {_model.Plan.Mode.ToString().ToLowerInvariant()}; windows of {_windowFrames} frames overlapping by {_windowOverlap}");
 
+    /// <summary>Colour matching and cross-fading of windows; off only in tests that show what they do.</summary>
+    internal bool StitchWindows { get; set; } = true;
+
     /// <summary>The most canvas frames the last task held at once (at most one window).</summary>
     public int LastTaskPeakFramesHeld { get; private set; }
 
@@ -122,6 +125,7 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         var canvas = new CanvasFrameBuffer(job.CanvasFrames, job.FrameCount, cancellationToken);
         var generatedArea = CanvasTensors.GeneratedArea(job, device);                          // [1, 1, 1, H, W]
         Tensor? tail = null; // the previous window's final frames that the next window overlaps, [1, 3, O, H, W]
+        (Tensor Mean, Tensor Std)? colours = null; // the previous window's colour statistics, [1, 3, 1, 1, 1] each
         try
         {
             foreach (var window in windows)
@@ -137,10 +141,15 @@ public sealed class WanEngine : IVideoEngine, IDisposable
                 });
                 var frames = pipeline.GenerateWindow(video, mask, text, job.Seed + window.Index, settings, stepProgress,
                     cancellationToken, timings, ReactiveLatents(video));                        // [1, 3, L, H, W] in [0, 1]
-                if (tail is not null)
+                if (tail is not null && colours is { } target && StitchWindows)
                 {
-                    frames = WindowStitching.BlendOverlap(WindowStitching.MatchColours(frames, tail, generatedArea), tail);
+                    frames = WindowStitching.BlendOverlap(WindowStitching.MatchColours(frames, window.Overlap, target, generatedArea), tail);
                 }
+
+                DisposeColours(colours);
+                // The window's own frames (after its overlap), as MatchColours measures the next window: like with like.
+                var stats = WindowStitching.ColourStats(frames.narrow(2, window.Overlap, window.Length - window.Overlap), generatedArea);
+                colours = (stats.Mean.DetachFromDisposeScope(), stats.Std.DetachFromDisposeScope());
 
                 int next = window.Index + 1 < windows.Count ? windows[window.Index + 1].Start : window.End;
                 WriteFinished(job, window, frames.narrow(2, 0, next - window.Start), canvas, output, cancellationToken);
@@ -155,6 +164,7 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         finally
         {
             tail?.Dispose();
+            DisposeColours(colours);
         }
 
         LastTaskPeakFramesHeld = canvas.PeakHeld;
@@ -181,6 +191,15 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         }
 
         return report;
+    }
+
+    private static void DisposeColours((Tensor Mean, Tensor Std)? colours)
+    {
+        if (colours is { } c)
+        {
+            c.Mean.Dispose();
+            c.Std.Dispose();
+        }
     }
 
     /// <summary>
