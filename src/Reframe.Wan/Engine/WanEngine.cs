@@ -22,19 +22,22 @@ public sealed class WanEngine : IVideoEngine, IDisposable
     public const string EngineName = "wan";
 
     private readonly WanModel _model;
+    private readonly WanEngineOptions _options;
     private readonly int _windowFrames;
     private readonly int _windowOverlap;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly Dictionary<(long Frames, long Height, long Width), Tensor> _reactiveLatents = [];
 
-    public WanEngine(WanModel model, int windowFrames = 81, int windowOverlap = 16, ILogger<WanEngine>? log = null)
+    public WanEngine(WanModel model, WanEngineOptions options, ILogger<WanEngine>? log = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _ = SlidingWindows.Plan(1, windowFrames, windowOverlap); // validates the window settings
+        ArgumentNullException.ThrowIfNull(options);
+        _ = SlidingWindows.Plan(1, options.WindowFrames, options.WindowOverlap); // validates the window settings
         _model = model;
-        _windowFrames = windowFrames;
-        _windowOverlap = windowOverlap;
+        _options = options;
+        _windowFrames = options.WindowFrames;
+        _windowOverlap = options.WindowOverlap;
         _log = (ILogger?)log ?? NullLogger.Instance;
     }
 
@@ -69,7 +72,7 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         var model = WanModel.Load(new WanModelLayout(options.ModelDirectory), runtime, options.Offload, log, open);
         log.LogInformation("Wan engine ready: device {Device}, dtype {DType}, windows of {Window} frames overlapping by {Overlap}",
             runtime.Device, DTypeName(runtime.DType), options.WindowFrames, options.WindowOverlap);
-        return new WanEngine(model, options.WindowFrames, options.WindowOverlap, loggers.CreateLogger<WanEngine>());
+        return new WanEngine(model, options, loggers.CreateLogger<WanEngine>());
     }
 
     /// <summary><c>float32</c> or <c>bfloat16</c>, as <c>meta.dtype</c> and the readiness endpoint name it.</summary>
@@ -114,7 +117,13 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         var options = job.Options;
         var windows = SlidingWindows.Plan(job.FrameCount, _windowFrames, _windowOverlap);
         var settings = new ReframeSettings(options.NumInferenceSteps, options.GuidanceScale, options.Shift, options.Sampler,
-            MaxSequenceLength: _model.TextLength);
+            MaxSequenceLength: _model.TextLength)
+        {
+            // acceleration: the reference's TeaCache (restarting in every window); none is the exact computation.
+            TeaCache = _options.StepCache(options.Acceleration),
+            CfgSkipRatio = options.Acceleration == Acceleration.None ? 0 : _options.CfgSkipRatio,
+        };
+        var stats = new DenoiseStats();
         int totalSteps = settings.Steps * windows.Count;
         progress.Report(new TaskProgress("encoding_prompt", 0, totalSteps, 1));
 
@@ -140,7 +149,7 @@ public sealed class WanEngine : IVideoEngine, IDisposable
                     progress.Report(new TaskProgress(p.Step == p.TotalSteps ? "decoding" : "generating", done, totalSteps, 5 + 90.0 * done / totalSteps));
                 });
                 var frames = pipeline.GenerateWindow(video, mask, text, job.Seed + window.Index, settings, stepProgress,
-                    cancellationToken, timings, ReactiveLatents(video));                        // [1, 3, L, H, W] in [0, 1]
+                    cancellationToken, timings, ReactiveLatents(video), stats);                 // [1, 3, L, H, W] in [0, 1]
                 if (tail is not null && colours is { } target && StitchWindows)
                 {
                     frames = WindowStitching.BlendOverlap(WindowStitching.MatchColours(frames, window.Overlap, target, generatedArea), tail);
@@ -148,8 +157,8 @@ public sealed class WanEngine : IVideoEngine, IDisposable
 
                 DisposeColours(colours);
                 // The window's own frames (after its overlap), as MatchColours measures the next window: like with like.
-                var stats = WindowStitching.ColourStats(frames.narrow(2, window.Overlap, window.Length - window.Overlap), generatedArea);
-                colours = (stats.Mean.DetachFromDisposeScope(), stats.Std.DetachFromDisposeScope());
+                var own = WindowStitching.ColourStats(frames.narrow(2, window.Overlap, window.Length - window.Overlap), generatedArea);
+                colours = (own.Mean.DetachFromDisposeScope(), own.Std.DetachFromDisposeScope());
 
                 int next = window.Index + 1 < windows.Count ? windows[window.Index + 1].Start : window.End;
                 WriteFinished(job, window, frames.narrow(2, 0, next - window.Start), canvas, output, cancellationToken);
@@ -181,9 +190,9 @@ public sealed class WanEngine : IVideoEngine, IDisposable
             Shift = settings.Shift,
             GuidanceScale = settings.GuidanceScale,
             Windows = windows.Count,
-            Acceleration = "none",
-            StepsComputed = totalSteps,
-            StepsReused = 0,
+            Acceleration = settings.TeaCache is null ? "none" : WireNames.Of(options.Acceleration),
+            StepsComputed = stats.StepsComputed,
+            StepsReused = stats.StepsReused,
         };
         foreach (var (stage, seconds) in timings.Seconds)
         {

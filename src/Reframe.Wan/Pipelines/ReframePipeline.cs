@@ -44,6 +44,7 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
     /// <param name="timings">Receives <c>vae_encode</c>, <c>denoise</c> and <c>vae_decode</c> seconds.</param>
     /// <param name="reactiveLatents">The latent of the all-grey reactive video for this shape, if the caller keeps
     /// it (it depends on the shape only); null encodes it.</param>
+    /// <param name="stats">Receives the loop's step-cache decisions.</param>
     /// <returns>[1, 3, F, H, W] float32 in [0, 1]: the decoded result everywhere, the kept area included.</returns>
     public Tensor GenerateWindow(
         Tensor video,
@@ -54,7 +55,8 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
         IProgress<DenoiseProgress>? progress,
         CancellationToken cancellationToken,
         StageTimings? timings = null,
-        Tensor? reactiveLatents = null)
+        Tensor? reactiveLatents = null,
+        DenoiseStats? stats = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         timings ??= new StageTimings();
@@ -70,7 +72,7 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
 
         // 3. The denoising loop.
         latents = timings.Measure("denoise",
-            () => Denoise(latents, vaceContext, text.Prompt, text.Negative, settings, progress, cancellationToken));
+            () => Denoise(latents, vaceContext, text.Prompt, text.Negative, settings, progress, cancellationToken, stats: stats));
 
         // 4. Decode to [0, 1].
         var frames = timings.Measure("vae_decode", () =>
@@ -94,6 +96,7 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
     /// <param name="cancellationToken">Checked before every step.</param>
     /// <param name="probe">Receives (name, step, tensor) for parity tests: <c>latents_before_step</c>,
     /// <c>noise_pred_uncond</c>, <c>noise_pred_cond</c>, <c>noise_pred_guided</c>, <c>latents</c>.</param>
+    /// <param name="stats">Receives the step-cache decisions and CFG skips.</param>
     /// <returns>[1, 16, f, h, w] float32 final latents.</returns>
     public Tensor Denoise(
         Tensor latents,
@@ -103,10 +106,13 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
         ReframeSettings settings,
         IProgress<DenoiseProgress>? progress,
         CancellationToken cancellationToken,
-        Action<string, int, Tensor>? probe = null)
+        Action<string, int, Tensor>? probe = null,
+        DenoiseStats? stats = null)
     {
         using var noGrad = no_grad();
         using var scheduler = FlowSchedulers.Create(settings.Sampler, settings.Steps, settings.Shift);
+        // One step cache for this loop (a window), shared by both experts, as the reference's share_teacache.
+        using var cache = settings.TeaCache is { } teaCache ? new Transformer.TeaCache(teaCache, settings.Steps) : null;
         using var context = vaceContext.unsqueeze(0);                                  // [1, 96, f, h, w]
         var current = latents.dtype == ScalarType.Float32 ? latents.alias() : latents.to_type(ScalarType.Float32); // [1, 16, f, h, w], disposed as the loop advances
         var timesteps = scheduler.Timesteps;
@@ -122,14 +128,23 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
             probe?.Invoke("latents_before_step", step, current);
 
             // Conditional first, then unconditional, each a batch-1 call (the reference's cfg_skip order; it also
-            // halves the activation peak compared with a batch of two).
-            var cond = expert.Forward(current, timestep, context, [promptEmbeds], settings.VaceContextScale)
-                .to_type(ScalarType.Float32);                                          // [1, 16, f, h, w]
+            // halves the activation peak compared with a batch of two). The cond call takes the step cache's decision.
+            int decisions = cache?.Calls.Count ?? 0;
+            var cond = expert.Forward(current, timestep, context, [promptEmbeds], settings.VaceContextScale,
+                cache: cache is null ? null : new Transformer.StepCacheCall(cache, Cond: true)).to_type(ScalarType.Float32); // [1, 16, f, h, w]
+            stats?.AddStep(cache is null || cache.Calls[decisions].Computed);
             var guided = cond;
-            if (settings.UsesGuidance)
+            // cfg_skip as the reference runs it: only the low-noise expert's step counter moves, so only it skips.
+            bool skipUncond = settings.CfgSkipRatio > 0 && kind == ExpertKind.LowNoise && step >= settings.Steps * (1 - settings.CfgSkipRatio);
+            if (settings.UsesGuidance && skipUncond)
             {
-                var uncond = expert.Forward(current, timestep, context, [negativeEmbeds], settings.VaceContextScale)
-                    .to_type(ScalarType.Float32);                                      // [1, 16, f, h, w]
+                stats?.CfgSkippedSteps.Add(step);
+                probe?.Invoke("noise_pred_uncond", step, cond);                        // the reference returns cat([out, out])
+            }
+            else if (settings.UsesGuidance)
+            {
+                var uncond = expert.Forward(current, timestep, context, [negativeEmbeds], settings.VaceContextScale,
+                    cache: cache is null ? null : new Transformer.StepCacheCall(cache, Cond: false)).to_type(ScalarType.Float32); // [1, 16, f, h, w]
                 guided = uncond + settings.GuidanceScale * (cond - uncond);
                 probe?.Invoke("noise_pred_uncond", step, uncond);
             }
@@ -142,6 +157,11 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
             current.Dispose();
             current = next.MoveToOuterDisposeScope();
             progress?.Report(new DenoiseProgress(step + 1, timesteps.Count, t, kind));
+        }
+
+        if (cache is not null)
+        {
+            stats?.AddCalls(cache.Calls);
         }
 
         return current;

@@ -54,7 +54,8 @@ public sealed class WanServiceTests(ITestOutputHelper output)
             Assert.Equal(7, meta["seed"]!.GetValue<long>());
             Assert.Equal("cpu", meta["device"]!.GetValue<string>());
             Assert.Equal("float32", meta["dtype"]!.GetValue<string>());
-            Assert.Equal("none", meta["acceleration"]!.GetValue<string>());
+            Assert.Equal("regular", meta["acceleration"]!.GetValue<string>()); // the request default
+            Assert.Equal(2, meta["steps_computed"]!.GetValue<int>() + meta["steps_reused"]!.GetValue<int>());
             var timings = meta["timings"]!.AsObject();
             foreach (var stage in new[] { "load", "text", "vae_encode", "denoise", "vae_decode", "encode" })
             {

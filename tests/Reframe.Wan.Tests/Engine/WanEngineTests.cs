@@ -81,6 +81,9 @@ public class WanEngineTests
         Assert.Equal(1, report.Windows);
         Assert.Equal("cpu", report.Device);
         Assert.Equal("float32", report.DType);
+        Assert.Equal("regular", report.Acceleration); // the request's default; 3 steps are all inside the 5 uncached ones
+        Assert.Equal(3, report.StepsComputed);
+        Assert.Equal(0, report.StepsReused);
         Assert.Equal(0, report.Timings!["load"]);
         Assert.All(new[] { "text", "vae_encode", "denoise", "vae_decode" }, stage => Assert.True(report.Timings![stage] > 0, stage));
     }
@@ -156,6 +159,33 @@ public class WanEngineTests
         Assert.Equal(4, afterStartUp.Count);
         Assert.Equal(afterStartUp.Count, afterStartUp.Distinct().Count());
         Assert.Equal(afterStartUp, opened);
+    }
+
+    [Fact]
+    public async Task Acceleration_ReusesStepsPerWindow_AndNoneComputesEveryStep()
+    {
+        // The tiny random experts' e0 moves far more per step than a trained model's (rel-L1 0.6-1.3), so the real
+        // threshold (0.10) never reuses; the parity kit's 5000 does. Two windows: the cache restarts in each.
+        using var folder = new TinyModelFolder();
+        using var engine = WanEngine.Create(Options(folder.Directory, windowFrames: 9, overlap: 4) with { RegularThreshold = 5000 });
+        var frames = Enumerable.Range(0, 13).Select(Gradient).ToList();
+        var job = Job(frames, new PixelRect(16, 8, 32, 32), null, steps: 12);
+
+        var regular = await engine.GenerateAsync(job, new MemoryFrameWriter(Width, Height), new ListProgress([]), CancellationToken.None);
+        var none = await engine.GenerateAsync(job with
+        {
+            CanvasFrames = new MemoryFrameReader(Width, Height, frames),
+            Options = job.Options with { Acceleration = Core.Requests.Acceleration.None },
+        }, new MemoryFrameWriter(Width, Height), new ListProgress([]), CancellationToken.None);
+
+        Assert.Equal(2, regular.Windows);
+        Assert.Equal("regular", regular.Acceleration);
+        Assert.Equal(24, regular.StepsComputed + regular.StepsReused);
+        Assert.InRange(regular.StepsReused!.Value, 2, 14); // some steps reuse, never the first five of a window
+        Assert.Equal("none", none.Acceleration);
+        Assert.Equal(24, none.StepsComputed);
+        Assert.Equal(0, none.StepsReused);
+        Assert.True(regular.Timings!["denoise"] < none.Timings!["denoise"], $"regular {regular.Timings["denoise"]:F2} s, none {none.Timings["denoise"]:F2} s");
     }
 
     [Fact]
