@@ -185,7 +185,6 @@ public class WanEngineTests
         Assert.Equal("none", none.Acceleration);
         Assert.Equal(24, none.StepsComputed);
         Assert.Equal(0, none.StepsReused);
-        Assert.True(regular.Timings!["denoise"] < none.Timings!["denoise"], $"regular {regular.Timings["denoise"]:F2} s, none {none.Timings["denoise"]:F2} s");
     }
 
     [Fact]
