@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using static TorchSharp.torch;
 
@@ -14,22 +13,42 @@ public static class SafetensorsWriter
     public static void WriteFloat32(string path, IReadOnlyDictionary<string, Tensor> tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        var header = new Dictionary<string, object>(StringComparer.Ordinal);
         var names = tensors.Keys.Order(StringComparer.Ordinal).ToList();
-        long offset = 0;
-        foreach (var name in names)
+        var header = new MemoryStream();
+        using (var json = new Utf8JsonWriter(header))
         {
-            long bytes = tensors[name].numel() * sizeof(float);
-            header[name] = new { dtype = "F32", shape = tensors[name].shape, data_offsets = new[] { offset, offset + bytes } };
-            offset += bytes;
+            // Written by hand (no reflection): the header is a fixed shape, and trimmed apps (bench/gpu) use this too.
+            json.WriteStartObject();
+            long offset = 0;
+            foreach (var name in names)
+            {
+                long bytes = tensors[name].numel() * sizeof(float);
+                json.WriteStartObject(name);
+                json.WriteString("dtype", "F32");
+                json.WriteStartArray("shape");
+                foreach (long size in tensors[name].shape)
+                {
+                    json.WriteNumberValue(size);
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(offset);
+                json.WriteNumberValue(offset + bytes);
+                json.WriteEndArray();
+                json.WriteEndObject();
+                offset += bytes;
+            }
+
+            json.WriteEndObject();
         }
 
-        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
+        var headerBytes = header.ToArray();
         using var stream = File.Create(path);
         Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)json.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBytes.Length);
         stream.Write(length);
-        stream.Write(json);
+        stream.Write(headerBytes);
         foreach (var name in names)
         {
             using var data = tensors[name].to_type(ScalarType.Float32).contiguous().cpu();
