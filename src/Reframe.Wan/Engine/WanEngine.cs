@@ -69,6 +69,16 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         var runtime = WanRuntime.Resolve(options.Runtime);
         runtime.Apply();
         var log = loggers.CreateLogger<WanEngine>();
+        if (!runtime.IsCuda)
+        {
+            // Decided now (a canary against float64, once per process) so the choice is logged once, at start-up.
+            Modules.ConvolutionKernels.RouteFor(runtime.DType);
+            foreach (var line in Modules.ConvolutionKernels.Describe())
+            {
+                log.LogInformation("Wan {Convolutions}", line);
+            }
+        }
+
         var model = WanModel.Load(new WanModelLayout(options.ModelDirectory), runtime, options.Offload, log, open);
         log.LogInformation("Wan engine ready: device {Device}, dtype {DType}, windows of {Window} frames overlapping by {Overlap}",
             runtime.Device, DTypeName(runtime.DType), options.WindowFrames, options.WindowOverlap);

@@ -113,10 +113,10 @@ public sealed class VaceWanTransformer : nn.Module
         }
 
         // 1. Patch embeddings.
-        var tokens = patch_embedding.forward(x.to(dtype, device));                          // [B, C, f, h/2, w/2]
+        var tokens = PatchEmbed(patch_embedding, x.to(dtype, device));                          // [B, C, f, h/2, w/2]
         int gridF = (int)tokens.shape[2], gridH = (int)tokens.shape[3], gridW = (int)tokens.shape[4];
         tokens = tokens.flatten(2).transpose(1, 2);                                         // [B, L, C]
-        var control = vace_patch_embedding.forward(vaceContext.to(dtype, device)).flatten(2).transpose(1, 2); // [B, L, C]
+        var control = PatchEmbed(vace_patch_embedding, vaceContext.to(dtype, device)).flatten(2).transpose(1, 2); // [B, L, C]
         probe?.Invoke("patch_embedding_out", tokens);
         probe?.Invoke("vace_patch_embedding_out", control);
 
@@ -200,6 +200,13 @@ public sealed class VaceWanTransformer : nn.Module
         }
 
         return hidden;
+    }
+
+    /// <summary>A patch embedding through the one convolution entry point (guarded kernels on the CPU).</summary>
+    private Tensor PatchEmbed(Conv3d embedding, Tensor input)
+    {
+        long[] patch = [_config.PatchSize[0], _config.PatchSize[1], _config.PatchSize[2]];
+        return Convolutions.Conv3d(input, embedding.weight!, embedding.bias, patch, [0, 0, 0]);
     }
 
     /// <summary>

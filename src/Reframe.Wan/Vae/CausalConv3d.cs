@@ -47,19 +47,20 @@ public sealed class CausalConv3d : nn.Module
     public Tensor Forward(Tensor x, Tensor? history = null)
     {
         using var scope = NewDisposeScope();
-        var padding = (long[])_padding.Clone();
-        if (history is not null && padding[4] > 0)
+        long front = _padding[4];
+        if (history is not null && front > 0)
         {
             x = cat([history.to(x.device), x], 2);
-            padding[4] -= history.shape[2];
+            front -= history.shape[2];
         }
 
-        if (padding.Any(p => p != 0))
+        if (front > 0)
         {
-            x = nn.functional.pad(x, padding, PaddingModes.Constant, 0);
+            x = nn.functional.pad(x, [0, 0, 0, 0, front, 0], PaddingModes.Constant, 0);
         }
 
-        return nn.functional.conv3d(x, weight, bias, _stride, [0, 0, 0]).MoveToOuterDisposeScope();
+        // Spatial zero padding is the convolution's own (symmetric, as the reference pads): no padded copy of the chunk.
+        return Convolutions.Conv3d(x, weight, bias, _stride, [0, _padding[2], _padding[0]]).MoveToOuterDisposeScope();
     }
 
     /// <summary>

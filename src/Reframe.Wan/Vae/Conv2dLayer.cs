@@ -27,5 +27,5 @@ public sealed class Conv2dLayer : nn.Module
 
     /// <summary><paramref name="x"/>: <c>[N, Cin, H, W]</c>.</summary>
     public Tensor Forward(Tensor x) =>
-        nn.functional.conv2d(x, weight, bias, [_stride, _stride], [_padding, _padding]);
+        Convolutions.Conv2d(x, weight, bias, [_stride, _stride], [_padding, _padding]);
 }

@@ -13,6 +13,7 @@ namespace Reframe.Wan.Vae;
 public sealed class RmsNorm : nn.Module
 {
     private readonly double _scale;
+    private Tensor? _scaledGamma;
 
     public Parameter gamma;
 
@@ -28,7 +29,35 @@ public sealed class RmsNorm : nn.Module
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        // Same operation order as the reference: normalize, times sqrt(C), times gamma.
-        return (nn.functional.normalize(x, p: 2, dim: 1, eps: 1e-12) * _scale * gamma).MoveToOuterDisposeScope();
+        // F.normalize's arithmetic (the L2 norm over channels, clamped at 1e-12, then a division) written out: libtorch's
+        // normalize reduces over the strided channel dimension with its generic norm kernel, 1.4x (96 channels) to 4.4x
+        // (4 channels) slower than sum-of-squares + sqrt on the CPU. sqrt(C) * gamma is folded into one factor: the
+        // result moves by about 1e-7 relative (one rounding), far inside the parity limit of 1e-4.
+        var norm = x.square().sum(1, keepdim: true).sqrt_().clamp_min_(1e-12);                   // [B, 1, ...]
+        return (x / norm * ScaledGamma()).MoveToOuterDisposeScope();
+    }
+
+    private Tensor ScaledGamma()
+    {
+        // gamma does not change after loading; sqrt(C) * gamma is computed on first use (again after a move) and kept.
+        if (_scaledGamma is null || _scaledGamma.IsInvalid || _scaledGamma.device_type != gamma.device_type
+            || _scaledGamma.device_index != gamma.device_index || _scaledGamma.dtype != gamma.dtype)
+        {
+            _scaledGamma?.Dispose();
+            using var noGrad = no_grad();
+            _scaledGamma = (gamma * _scale).DetachFromDisposeScope();
+        }
+
+        return _scaledGamma;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _scaledGamma?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }
