@@ -1,7 +1,7 @@
 using Reframe.Core.Tasks;
 using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
-using Reframe.Server.Workers;
+using Reframe.Workers;
 
 namespace Reframe.Server.Endpoints;
 
