@@ -13,7 +13,7 @@ namespace Reframe.TestSupport;
 public sealed class PostgresServer
 {
     private const string Superuser = "reframe";
-    private static readonly Lazy<Task<PostgresServer>> Shared = new(() => StartAsync());
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(() => StartDedicatedAsync(durable: false));
     private static int _databases;
 
     private readonly string _root;
@@ -50,7 +50,11 @@ public sealed class PostgresServer
     public Task<string> PsqlAsync(string database, string sql) =>
         RunAsync("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", SocketDirectory, "-U", Superuser, "-d", database, "-c", sql], asServer: false);
 
-    private static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// A server of its own. <paramref name="durable"/> keeps PostgreSQL's defaults (fsync, synchronous commit), for
+    /// benchmarks that compare it with SQLite's synchronous=FULL; the tests' shared server turns them off.
+    /// </summary>
+    public static async Task<PostgresServer> StartDedicatedAsync(bool durable)
     {
         var bin = FindBinaries();
         var root = Path.Combine(Path.GetTempPath(), "reframe-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -61,10 +65,11 @@ public sealed class PostgresServer
         {
             await RunProcessAsync("chown", ["-R", runAs, root]).ConfigureAwait(false);
         }
-        await server.RunAsync(Path.Combine(bin, "initdb"), ["-D", Path.Combine(root, "data"), "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-sync"], asServer: true)
+        await server.RunAsync(Path.Combine(bin, "initdb"), ["-D", Path.Combine(root, "data"), "-U", Superuser, "--auth=trust", "-E", "UTF8", .. (durable ? (string[])[] : ["--no-sync"])], asServer: true)
             .ConfigureAwait(false);
-        // fsync off: a test server's durability is not what is tested, and it halves the run time on a small disk.
-        var options = $"-k {Path.Combine(root, "socket")} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB";
+        // fsync off for tests: a test server's durability is not what is tested, and it halves the run time on a small disk.
+        var durability = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var options = $"-k {Path.Combine(root, "socket")} -c listen_addresses='' -c max_connections=300 -c shared_buffers=64MB{durability}";
         await server.RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-o", options, "-w", "-t", "60", "start"], asServer: true)
             .ConfigureAwait(false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(bin);

@@ -16,6 +16,7 @@ public sealed class PostgresBackend : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _db;
     private readonly PostgresTaskSignals _signals;
+    private int _disposed;
 
     private PostgresBackend(NpgsqlDataSource db, TaskQueueOptions options, TimeProvider time, ILoggerFactory? logs)
     {
@@ -60,6 +61,10 @@ public sealed class PostgresBackend : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _signals.DisposeAsync().ConfigureAwait(false);
         await _db.DisposeAsync().ConfigureAwait(false);
     }

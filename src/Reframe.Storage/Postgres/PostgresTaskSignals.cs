@@ -23,6 +23,7 @@ internal sealed partial class PostgresTaskSignals : ITaskSignals, IAsyncDisposab
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _log;
     private readonly Task _loop;
+    private int _disposed;
 
     public PostgresTaskSignals(NpgsqlDataSource db, ILogger? log)
     {
@@ -102,8 +103,13 @@ internal sealed partial class PostgresTaskSignals : ITaskSignals, IAsyncDisposab
         };
     }
 
+    // Disposed by its backend and by a container that handed it out as ITaskSignals: the second call does nothing.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
