@@ -92,7 +92,9 @@ public static class ReframeApp
         NodeStartup.Prepare(app.Services, settings, log);
 
         app.UseExceptionHandler(errors => errors.Run(context =>
-            ApiErrors.Create(context, StatusCodes.Status500InternalServerError, "Internal server error.").ExecuteAsync(context)));
+            StoreFailures.IsStoreFailure(context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error)
+                ? StoreFailures.WriteAsync(context)
+                : ApiErrors.Create(context, StatusCodes.Status500InternalServerError, "Internal server error.").ExecuteAsync(context)));
         app.UseStatusCodePages(context =>
             context.HttpContext.Response.HasStarted
                 ? Task.CompletedTask

@@ -15,6 +15,9 @@ public sealed partial class TaskExecutor
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a worker waits after the blob store failed before it takes another task.</summary>
+    public static readonly TimeSpan StoreBackoff = TimeSpan.FromSeconds(10);
+
     private readonly ITaskQueue _queue;
     private readonly IInputFetcher _fetcher;
     private readonly IReframeRunner _runner;
@@ -73,6 +76,14 @@ public sealed partial class TaskExecutor
         catch (OperationCanceledException) when (running.Cancellation.IsCancellationRequested)
         {
             await EndStoppedAsync(lease, running, stopping).ConfigureAwait(false);
+        }
+        catch (BlobStoreUnavailableException unavailable)
+        {
+            // Not the task's fault: hand it back without counting the attempt, and give the store time before this
+            // worker takes another one (so an outage does not burn through the queue's attempts).
+            LogStoreUnavailable(unavailable, lease.TaskId, StoreBackoff);
+            await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            await DelayQuietlyAsync(StoreBackoff, stopping).ConfigureAwait(false);
         }
         catch (ReframeFailure failure)
         {
@@ -226,6 +237,18 @@ public sealed partial class TaskExecutor
         }
     }
 
+    private async Task DelayQuietlyAsync(TimeSpan delay, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
     private static bool IsDiskFull(IOException io) => (io.HResult & 0xFFFF) is 28 or 112; // ENOSPC, ERROR_DISK_FULL
 
     private async Task TryDeleteBlobAsync(string? key)
@@ -279,6 +302,9 @@ public sealed partial class TaskExecutor
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} failed unexpectedly")]
     private partial void LogUnexpected(Exception ex, Guid taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: the blob store is unavailable; the task goes back to the queue and this worker waits {Backoff}")]
+    private partial void LogStoreUnavailable(Exception ex, Guid taskId, TimeSpan backoff);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}")]
     private partial void LogCleanup(Exception ex, string path);

@@ -18,12 +18,21 @@ public sealed class PostgresServer
 
     private readonly string _root;
     private readonly string? _runAs;
+    private string _bin = "";
+    private string _options = "";
 
     private PostgresServer(string root, string? runAs)
     {
         _root = root;
         _runAs = runAs;
     }
+
+    /// <summary>Stops the server as an outage would (connections cut); <see cref="StartAgainAsync"/> brings it back.</summary>
+    public Task StopAsync() =>
+        RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"], asServer: true);
+
+    public Task StartAgainAsync() =>
+        RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-l", Path.Combine(_root, "server.log"), "-o", _options, "-w", "-t", "60", "start"], asServer: true);
 
     /// <summary>The socket folder: what Npgsql's Host names.</summary>
     public string SocketDirectory => Path.Combine(_root, "socket");
@@ -70,8 +79,9 @@ public sealed class PostgresServer
         // fsync off for tests: a test server's durability is not what is tested, and it halves the run time on a small disk.
         var durability = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         var options = $"-k {Path.Combine(root, "socket")} -c listen_addresses='' -c max_connections=300 -c shared_buffers=64MB{durability}";
-        await server.RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(root, "data"), "-l", Path.Combine(root, "server.log"), "-o", options, "-w", "-t", "60", "start"], asServer: true)
-            .ConfigureAwait(false);
+        server._bin = bin;
+        server._options = options;
+        await server.StartAgainAsync().ConfigureAwait(false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(bin);
         return server;
     }

@@ -28,19 +28,32 @@ public sealed partial class S3rverServer : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = null!;
 
+    private bool _keepDirectory;
+
+    /// <summary>Disposing leaves the objects for a server started again over the same directory.</summary>
+    public S3rverServer KeepDirectory()
+    {
+        _keepDirectory = true;
+        return this;
+    }
+
     /// <summary>A bucket made at start-up.</summary>
     public string Bucket { get; }
 
     /// <summary>Where the objects are stored (s3rver keeps one folder per object key).</summary>
     public string Directory => _directory;
 
-    public static async Task<S3rverServer> StartAsync(string bucket = "reframe-test")
+    /// <summary>
+    /// Starts s3rver on <paramref name="port"/> (0: one the OS picks) over <paramref name="directory"/> (null: a new
+    /// temporary one); the same port and directory bring a stopped server back with its objects, as after an outage.
+    /// </summary>
+    public static async Task<S3rverServer> StartAsync(string bucket = "reframe-test", int port = 0, string? directory = null)
     {
         var executable = FindExecutable();
-        var directory = Path.Combine(Path.GetTempPath(), "reframe-s3-" + Guid.NewGuid().ToString("N")[..12]);
+        directory ??= Path.Combine(Path.GetTempPath(), "reframe-s3-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
         var psi = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-d", directory, "-a", "127.0.0.1", "-p", "0", "--configure-bucket", bucket })
+        foreach (var a in new[] { "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", bucket })
         {
             psi.ArgumentList.Add(a);
         }
@@ -85,14 +98,24 @@ public sealed partial class S3rverServer : IAsyncDisposable
         throw new InvalidOperationException("s3rver is not installed: run scripts/setup.sh (it installs s3rver from npm).");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the server and keeps its objects (an outage); start it again with the same port and directory.</summary>
+    public async Task StopAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
         _process.Dispose();
+        if (_keepDirectory)
+        {
+            return;
+        }
         try
         {
             System.IO.Directory.Delete(_directory, recursive: true);

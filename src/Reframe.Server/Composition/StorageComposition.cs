@@ -52,8 +52,17 @@ internal static class StorageComposition
     {
         services.TryAddSingleton(sp =>
         {
-            var backend = PostgresBackend.OpenAsync(settings.DatabaseUrl!, settings.Queue, sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILoggerFactory>(), CancellationToken.None).GetAwaiter().GetResult();
+            PostgresBackend backend;
+            try
+            {
+                backend = PostgresBackend.OpenAsync(settings.DatabaseUrl!, settings.Queue, sp.GetRequiredService<TimeProvider>(),
+                    sp.GetService<ILoggerFactory>(), CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                // Start-up stops with what went wrong (the URL's password is never part of Npgsql's messages).
+                throw new InvalidOperationException($"Cannot open the PostgreSQL database of REFRAME_DATABASE_URL: {e.Message}", e);
+            }
             sp.GetRequiredService<OpenedStorage>().Postgres = backend;
             return backend;
         });

@@ -60,14 +60,19 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
-    public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
+    public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var objectKey = ObjectKey(key);
+        return Guarded(() => PutCoreAsync(objectKey, content, contentType, cancellationToken));
+    }
+
+    private async Task<bool> PutCoreAsync(string objectKey, Stream content, string contentType, CancellationToken cancellationToken)
+    {
         if (content.CanSeek)
         {
             await PutSeekableAsync(objectKey, content, contentType, cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
         // Signing needs the body's length and hash up front: spool a stream that cannot seek to a temporary file.
         var spool = Path.Combine(Path.GetTempPath(), "reframe-s3-" + Guid.NewGuid().ToString("N"));
@@ -83,6 +88,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             File.Delete(spool);
         }
+        return true;
     }
 
     private Task PutSeekableAsync(string objectKey, Stream content, string contentType, CancellationToken cancellationToken) =>
@@ -96,11 +102,17 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             UseChunkEncoding = false,
         }, cancellationToken);
 
-    public async Task<BlobInfo?> StatAsync(string key, CancellationToken cancellationToken)
+    public Task<BlobInfo?> StatAsync(string key, CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey(key);
+        return Guarded(() => StatCoreAsync(key, objectKey, cancellationToken));
+    }
+
+    private async Task<BlobInfo?> StatCoreAsync(string key, string objectKey, CancellationToken cancellationToken)
     {
         try
         {
-            var head = await _client.GetObjectMetadataAsync(_options.Bucket, ObjectKey(key), cancellationToken).ConfigureAwait(false);
+            var head = await _client.GetObjectMetadataAsync(_options.Bucket, objectKey, cancellationToken).ConfigureAwait(false);
             return new BlobInfo(key, head.ContentLength, ToOffset(head.LastModified));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -109,7 +121,13 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
-    public async Task<BlobContent?> OpenReadAsync(string key, Core.Blobs.ByteRange? range, CancellationToken cancellationToken)
+    public Task<BlobContent?> OpenReadAsync(string key, Core.Blobs.ByteRange? range, CancellationToken cancellationToken)
+    {
+        _ = ObjectKey(key);
+        return Guarded(() => OpenReadCoreAsync(key, range, cancellationToken));
+    }
+
+    private async Task<BlobContent?> OpenReadCoreAsync(string key, Core.Blobs.ByteRange? range, CancellationToken cancellationToken)
     {
         var request = new GetObjectRequest { BucketName = _options.Bucket, Key = ObjectKey(key) };
         if (range is { } r)
@@ -127,7 +145,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
-            var info = await StatAsync(key, cancellationToken).ConfigureAwait(false);
+            var info = await StatCoreAsync(key, ObjectKey(key), cancellationToken).ConfigureAwait(false);
             return info is null ? null : new BlobContent(Stream.Null, info.Length, 0, info.Length, DefaultContentType(key));
         }
         var (offset, total) = ParseContentRange(response.ContentRange, response.ContentLength);
@@ -135,10 +153,27 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             string.IsNullOrEmpty(response.Headers.ContentType) ? DefaultContentType(key) : response.Headers.ContentType);
     }
 
-    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        await _client.DeleteObjectAsync(_options.Bucket, ObjectKey(key), cancellationToken).ConfigureAwait(false);
-        return true; // S3 answers 204 whether or not the object existed
+        var objectKey = ObjectKey(key);
+        return Guarded(async () =>
+        {
+            await _client.DeleteObjectAsync(_options.Bucket, objectKey, cancellationToken).ConfigureAwait(false);
+            return true; // S3 answers 204 whether or not the object existed
+        });
+    }
+
+    /// <summary>Failures of the store itself (after the SDK's retries) become <see cref="BlobStoreUnavailableException"/>.</summary>
+    private async Task<T> Guarded<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or AmazonClientException && e is not OperationCanceledException)
+        {
+            throw new BlobStoreUnavailableException($"The object store (bucket '{_options.Bucket}') failed: {e.Message}", e);
+        }
     }
 
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -147,7 +182,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Prefix + prefix };
         while (true)
         {
-            var page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            var page = await Guarded(() => _client.ListObjectsV2Async(request, cancellationToken)).ConfigureAwait(false);
             foreach (var item in page.S3Objects ?? [])
             {
                 yield return new BlobInfo(item.Key[_options.Prefix.Length..], item.Size ?? 0, ToOffset(item.LastModified));
