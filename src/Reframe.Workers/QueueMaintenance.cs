@@ -94,20 +94,20 @@ public sealed partial class QueueMaintenance : BackgroundService
                 old[token] = blob.Key;
             }
         }
-        if (old.Count == 0)
-        {
-            return 0;
-        }
-        var referenced = await _store.ReferencedFileTokensAsync(old.Keys, cancellationToken).ConfigureAwait(false);
         var deleted = 0;
-        foreach (var (token, key) in old)
+        if (old.Count > 0)
         {
-            if (!referenced.Contains(token))
+            var referenced = await _store.ReferencedFileTokensAsync(old.Keys, cancellationToken).ConfigureAwait(false);
+            foreach (var (token, key) in old)
             {
-                await _blobs.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-                deleted++;
+                if (!referenced.Contains(token))
+                {
+                    await _blobs.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+                    deleted++;
+                }
             }
         }
+        deleted += await SweepStoredInputsAsync(cutoff, cancellationToken).ConfigureAwait(false);
         if (deleted > 0)
         {
             LogOrphans(deleted);
@@ -115,7 +115,32 @@ public sealed partial class QueueMaintenance : BackgroundService
         return deleted;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} result blob(s) no task refers to")]
+    /// <summary>Stored inputs of tasks that ended (or never committed) and are older than the grace.</summary>
+    private async Task<int> SweepStoredInputsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var old = new List<(Guid Task, string Key)>();
+        await foreach (var blob in _blobs.ListAsync(StoredInputs.InputsPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (blob.LastModified < cutoff && StoredInputs.TaskOf(blob.Key) is { } task)
+            {
+                old.Add((task, blob.Key));
+            }
+        }
+        if (old.Count == 0)
+        {
+            return 0;
+        }
+        var active = await _store.ActiveTaskIdsAsync(old.Select(o => o.Task).Distinct().ToList(), cancellationToken).ConfigureAwait(false);
+        var deleted = 0;
+        foreach (var (task, key) in old.Where(o => !active.Contains(o.Task)))
+        {
+            await _blobs.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            deleted++;
+        }
+        return deleted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} blob(s) no task needs (results nobody refers to, inputs of ended tasks)")]
     private partial void LogOrphans(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} task(s) had an expired lease and were recovered")]

@@ -19,6 +19,7 @@ public sealed partial class TaskExecutor
     public static readonly TimeSpan StoreBackoff = TimeSpan.FromSeconds(10);
 
     private readonly ITaskQueue _queue;
+    private readonly ITaskStore _store;
     private readonly IInputFetcher _fetcher;
     private readonly IReframeRunner _runner;
     private readonly IBlobStore _blobs;
@@ -29,11 +30,12 @@ public sealed partial class TaskExecutor
     private readonly ILogger<TaskExecutor> _log;
     private readonly StorageGuard? _storage;
 
-    public TaskExecutor(ITaskQueue queue, IInputFetcher fetcher, IReframeRunner runner, IBlobStore blobs, TaskRequestReader readRequest,
+    public TaskExecutor(ITaskQueue queue, ITaskStore store, IInputFetcher fetcher, IReframeRunner runner, IBlobStore blobs, TaskRequestReader readRequest,
         WorkerOptions settings, RunningTasks running, TimeProvider time, ILogger<TaskExecutor> log, StorageGuard? storage = null)
     {
         _storage = storage;
         _queue = queue;
+        _store = store;
         _fetcher = fetcher;
         _runner = runner;
         _blobs = blobs;
@@ -118,6 +120,7 @@ public sealed partial class TaskExecutor
             _running.Unregister(lease.TaskId);
             await TryDeleteBlobAsync(storedBlob).ConfigureAwait(false);
             TryDeleteDirectory(workDirectory);
+            await DeleteStoredInputsIfEndedAsync(lease).ConfigureAwait(false);
         }
     }
 
@@ -127,15 +130,15 @@ public sealed partial class TaskExecutor
         var options = _readRequest(lease.RequestJson);
         _storage?.ThrowIfLow();
         progress.Report(new TaskProgress("downloading", 0, 0, 0));
-        var source = await _fetcher.FetchAsync(options.VideoUrl, Path.Combine(workDirectory, "source"), cancellationToken).ConfigureAwait(false);
+        var source = await FetchInputAsync(options.VideoUrl, Path.Combine(workDirectory, "source"), cancellationToken).ConfigureAwait(false);
         string? first = null, last = null;
         if (options.EffectiveFirstFrameUrl is { } firstUrl)
         {
-            first = (await _fetcher.FetchAsync(firstUrl, Path.Combine(workDirectory, "first-frame"), cancellationToken).ConfigureAwait(false)).Path;
+            first = (await FetchInputAsync(firstUrl, Path.Combine(workDirectory, "first-frame"), cancellationToken).ConfigureAwait(false)).Path;
         }
         if (options.LastFrameUrl is { } lastUrl)
         {
-            last = (await _fetcher.FetchAsync(lastUrl, Path.Combine(workDirectory, "last-frame"), cancellationToken).ConfigureAwait(false)).Path;
+            last = (await FetchInputAsync(lastUrl, Path.Combine(workDirectory, "last-frame"), cancellationToken).ConfigureAwait(false)).Path;
         }
 
         var output = Path.Combine(workDirectory, "output.mp4");
@@ -168,6 +171,20 @@ public sealed partial class TaskExecutor
             KeepRect = outcome.KeepRect,
         };
         return (result, stored);
+    }
+
+    /// <summary>Fetches an input; one the API node moved to the blob store is read back and fetched as the client sent it.</summary>
+    private async Task<FetchedInput> FetchInputAsync(string url, string destination, CancellationToken cancellationToken)
+    {
+        if (StoredInputs.KeyOf(url) is not { } key)
+        {
+            return await _fetcher.FetchAsync(url, destination, cancellationToken).ConfigureAwait(false);
+        }
+        await using var content = await _blobs.OpenReadAsync(key, null, cancellationToken).ConfigureAwait(false)
+            ?? throw new ReframeFailure(TaskErrorNames.InvalidInput, "The task's stored input is gone (it was deleted before the task ran).");
+        using var reader = new StreamReader(content.Stream);
+        var original = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        return await _fetcher.FetchAsync(original, destination, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task EndStoppedAsync(TaskLease lease, RunningTask running, CancellationToken stopping)
@@ -250,6 +267,35 @@ public sealed partial class TaskExecutor
     }
 
     private static bool IsDiskFull(IOException io) => (io.HResult & 0xFFFF) is 28 or 112; // ENOSPC, ERROR_DISK_FULL
+
+    /// <summary>
+    /// Inputs the API moved to the blob store are deleted once the task has ended (not when it went back to the queue:
+    /// the next attempt needs them). The upkeep deletes what a killed worker leaves.
+    /// </summary>
+    private async Task DeleteStoredInputsIfEndedAsync(TaskLease lease)
+    {
+        if (!lease.RequestJson.Contains(StoredInputs.Reference(""), StringComparison.Ordinal))
+        {
+            return;
+        }
+        try
+        {
+            if ((await _store.ActiveTaskIdsAsync([lease.TaskId], CancellationToken.None).ConfigureAwait(false)).Count > 0)
+            {
+                return;
+            }
+            await foreach (var blob in _blobs.ListAsync(StoredInputs.TaskPrefix(lease.TaskId), CancellationToken.None).ConfigureAwait(false))
+            {
+                await _blobs.DeleteAsync(blob.Key, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // the upkeep's sweep deletes them later
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogCleanup(ex, StoredInputs.TaskPrefix(lease.TaskId));
+        }
+    }
 
     private async Task TryDeleteBlobAsync(string? key)
     {

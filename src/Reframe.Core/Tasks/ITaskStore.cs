@@ -25,6 +25,9 @@ public interface ITaskStore
     /// <summary>The owner's queued and generating tasks (for the per-key limit), counted by the store of every node.</summary>
     Task<long> CountActiveAsync(string ownerId, CancellationToken cancellationToken);
 
+    /// <summary>Which of <paramref name="taskIds"/> are queued or generating (their stored inputs are still needed).</summary>
+    Task<IReadOnlySet<Guid>> ActiveTaskIdsAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken cancellationToken);
+
     /// <summary>Which of <paramref name="fileTokens"/> a task still refers to (the others are orphaned blobs).</summary>
     Task<IReadOnlySet<string>> ReferencedFileTokensAsync(IReadOnlyCollection<string> fileTokens, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Reframe.Core.Blobs;
 using Reframe.Core.Tasks;
 using Reframe.Core.Webhooks;
 using Reframe.Server.Auth;
@@ -51,7 +52,7 @@ public static class GenerationsEndpoints
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, ReframeSettings settings, IWebhookOutbox webhooks)
+    private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, ReframeSettings settings, IWebhookOutbox webhooks, IBlobStore blobs)
     {
         var limit = settings.MaxRequestBytes;
         if (context.Request.ContentLength > limit)
@@ -98,8 +99,9 @@ public static class GenerationsEndpoints
             {
                 return ApiErrors.Create(context, StatusCodes.Status400BadRequest, ApiErrors.BodyValidation, validation.Errors);
             }
-            var options = validation.Options!;
             var id = Guid.NewGuid();
+            // Large inline inputs go to the blob store first; the row keeps a reference (and stays small).
+            var options = await InputOffload.StoreLargeInputsAsync(blobs, id, validation.Options!, CancellationToken.None).ConfigureAwait(false);
             var seed = options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
             if (options.WebhookUrl is { } webhookUrl)
             {

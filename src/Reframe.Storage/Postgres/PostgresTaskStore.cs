@@ -169,4 +169,22 @@ internal sealed class PostgresTaskStore : ITaskStore
         }
         return referenced;
     }
+
+    public async Task<IReadOnlySet<Guid>> ActiveTaskIdsAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        var active = new HashSet<Guid>();
+        if (taskIds.Count == 0)
+        {
+            return active;
+        }
+        await using var cmd = _db.CreateCommand("SELECT id FROM reframe_tasks WHERE id = ANY(@ids) AND status IN (0, 1)");
+        cmd.Parameters.AddWithValue("ids", taskIds.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            active.Add(r.GetGuid(0));
+        }
+        return active;
+    }
 }

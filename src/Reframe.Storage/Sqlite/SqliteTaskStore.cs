@@ -195,4 +195,23 @@ internal sealed class SqliteTaskStore : ITaskStore
             return referenced;
         }));
     }
+
+    public Task<IReadOnlySet<Guid>> ActiveTaskIdsAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        return Task.FromResult<IReadOnlySet<Guid>>(_db.Read(session =>
+        {
+            var cmd = session.Command("SELECT 1 FROM tasks WHERE id = $id AND status IN (0, 1)", "$id");
+            var active = new HashSet<Guid>();
+            foreach (var id in taskIds)
+            {
+                cmd.Parameters[0].Value = id.ToString();
+                if (cmd.ExecuteScalar() is not null)
+                {
+                    active.Add(id);
+                }
+            }
+            return active;
+        }));
+    }
 }

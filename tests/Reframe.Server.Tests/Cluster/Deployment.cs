@@ -28,7 +28,7 @@ public interface IDeployment : IAsyncDisposable
     /// <summary>The task table as the store has it.</summary>
     Task<IReadOnlyList<StoredTask>> ReadTasksAsync();
 
-    /// <summary>Keys of every result blob in the store.</summary>
+    /// <summary>Keys of every blob in the store (results, and inputs moved there by the API).</summary>
     Task<IReadOnlyList<string>> ResultBlobsAsync();
 
     /// <summary>Every line every process that ran tasks has written, killed ones included.</summary>

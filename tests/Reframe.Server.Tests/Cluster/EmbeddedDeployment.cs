@@ -66,7 +66,9 @@ public sealed class EmbeddedDeployment : IDeployment
         r => new StoredTask(Guid.Parse(r.GetString(0)), r.GetInt32(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3)));
 
     public Task<IReadOnlyList<string>> ResultBlobsAsync() => Task.FromResult<IReadOnlyList<string>>(
-        Directory.GetFiles(Path.Combine(_dataDirectory, "results")).Select(f => "results/" + Path.GetFileName(f)).ToList());
+        new[] { "results", "inputs" }.Select(d => Path.Combine(_dataDirectory, d)).Where(Directory.Exists)
+            .SelectMany(d => Directory.GetFiles(d, "*", SearchOption.AllDirectories))
+            .Select(f => Path.GetRelativePath(_dataDirectory, f).Replace(Path.DirectorySeparatorChar, '/')).ToList());
 
     public IEnumerable<string> WorkerLog() => _retired.Concat(_node).SelectMany(n => n.Output);
 

@@ -249,6 +249,23 @@ public abstract class TaskQueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ActiveTaskIdsAsync_NamesQueuedAndGeneratingTasksOnly()
+    {
+        var queued = await SubmitAsync();
+        var running = await SubmitAsync();
+        var done = await SubmitAsync();
+        Assert.Equal(CancelOutcome.CancelledWhileQueued, await Store.RequestCancelAsync(queued, "owner-a", CancellationToken.None));
+        var lease = (await Queue.TryLeaseAsync("w", CancellationToken.None))!;
+        Assert.Equal(running, lease.TaskId);
+        var finished = (await Queue.TryLeaseAsync("w", CancellationToken.None))!;
+        await Queue.CompleteAsync(finished, SomeResult(), CancellationToken.None);
+        var waiting = await SubmitAsync();
+        var active = await Store.ActiveTaskIdsAsync([queued, running, done, waiting, Guid.NewGuid()], CancellationToken.None);
+        Assert.Equal(new HashSet<Guid> { running, waiting }, active.ToHashSet());
+        Assert.Empty(await Store.ActiveTaskIdsAsync([], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Signals_AnnounceQueueingChangesAndCancels()
     {
         var seen = new List<TaskSignal>();
