@@ -62,6 +62,9 @@ public sealed partial class TaskExecutor
             Directory.CreateDirectory(workDirectory);
             var (result, file) = await ProduceAsync(lease, workDirectory, progress, running.Cancellation.Token).ConfigureAwait(false);
             storedBlob = file;
+            // The result is in the blob store: free the scratch before the completion is announced, so a client that
+            // sees "completed" never finds this task's files left on the worker.
+            TryDeleteDirectory(workDirectory);
             await heartbeatStop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             var state = await _queue.CompleteAsync(lease, result, CancellationToken.None).ConfigureAwait(false);
