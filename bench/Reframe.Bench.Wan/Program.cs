@@ -4,6 +4,7 @@ using Reframe.Bench.Wan;
 //   denoise-step [steps] [threads]   one denoising step of the tiny DiT loop
 //   t5 [runs]              tokenizer throughput and the tiny UMT5 forward
 //   vae [iterations]       checkpoint [megabytes]
+//   cost-model             expected minutes per task of the real model on one H100, from the FLOP count
 string scenario = args.Length > 0 ? args[0] : "denoise-step";
 switch (scenario)
 {
@@ -26,6 +27,9 @@ switch (scenario)
         return 0;
     case "vae":
         VaeBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        return 0;
+    case CostModelScenario.Name:
+        CostModelScenario.Run(Console.Out);
         return 0;
     case "checkpoint":
         CheckpointBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 512);

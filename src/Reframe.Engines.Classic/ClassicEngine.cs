@@ -18,8 +18,9 @@ public sealed class ClassicEngine(ClassicEngineSettings settings) : IVideoEngine
 
     public string Name => EngineName;
 
-    public async Task GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    public async Task<EngineReport> GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var filler = new BlurFill(job.Width, job.Height, job.ContentRect, job.KeepRect, settings);
         var frame = new byte[job.FrameBytes];
         var reportEvery = Math.Max(1, job.FrameCount / 50);
@@ -37,6 +38,10 @@ public sealed class ClassicEngine(ClassicEngineSettings settings) : IVideoEngine
                 progress.Report(new TaskProgress("generating", i + 1, job.FrameCount, 5 + 90.0 * (i + 1) / job.FrameCount));
             }
         }
+
+        // "generate" overlaps the decoder and the encoder (frames stream through all three).
+        return new EngineReport(EngineName) { Device = "cpu", Acceleration = "none" }
+            .WithTiming("generate", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>The anchor image and its weight for frame <paramref name="index"/>: 1 on the pinned frame, easing to 0.</summary>
@@ -47,8 +52,8 @@ public sealed class ClassicEngine(ClassicEngineSettings settings) : IVideoEngine
         {
             return (first, Ease(1 - (float)index / fade));
         }
-        var fromEnd = job.FrameCount - 1 - index;
-        if (job.LastFrame is { } last && fromEnd < fade)
+        var fromEnd = job.LastFrameIndex - index;
+        if (job.LastFrame is { } last && fromEnd >= 0 && fromEnd < fade)
         {
             return (last, Ease(1 - (float)fromEnd / fade));
         }

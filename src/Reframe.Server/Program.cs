@@ -1,7 +1,7 @@
 using Reframe.Server;
 
-// Composition only: see ReframeApp (reused by other hosts, e.g. one with the Wan engine).
-await ReframeApp.Configure(ReframeApp.CreateBuilder(args).Build()).RunAsync().ConfigureAwait(false);
+// The one composition root is ReframeApp; a wrong setting or model folder exits with status 1 and a message.
+return await ReframeApp.RunAsync(args).ConfigureAwait(false);
 
 /// <summary>Named so tests and benchmarks can find this assembly.</summary>
 public partial class Program;

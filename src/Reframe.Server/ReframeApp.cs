@@ -16,13 +16,31 @@ using Scalar.AspNetCore;
 namespace Reframe.Server;
 
 /// <summary>
-/// The service's composition, reusable by another host. <c>Program.cs</c> is
-/// <c>ReframeApp.Configure(ReframeApp.CreateBuilder(args).Build()).Run()</c>; a host with another engine (the Wan
-/// host, which references libtorch where this project must not) registers its own <c>IReframeRunner</c> or
+/// The service's one composition root. <c>Program.cs</c> is <see cref="RunAsync"/>; tests build the same app with
+/// <see cref="CreateBuilder"/> and <see cref="Configure"/>, and may register their own <c>IReframeRunner</c> or
 /// <c>IVideoEngine</c> on the builder's services before <c>Build()</c>: every registration here is a TryAdd.
 /// </summary>
 public static class ReframeApp
 {
+    /// <summary>
+    /// Builds, starts and runs the service until it is stopped. A <see cref="StartupException"/> (a wrong setting, an
+    /// unusable model folder) is printed to standard error and gives exit status 1.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            var app = Configure(CreateBuilder(args).Build());
+            await app.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (StartupException e)
+        {
+            await Console.Error.WriteLineAsync($"Reframe cannot start: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -88,6 +106,17 @@ public static class ReframeApp
             {
                 Directory.Delete(settings.WorkDirectory, recursive: true);
             }
+        }
+        if (settings.RunsWorkers)
+        {
+            // The engine loads now (the Wan engine's weights are checked and loaded here), so a wrong model folder stops
+            // the process before it accepts a single task. Only a node that runs tasks has one: an API node never loads it.
+            _ = app.Services.GetRequiredService<Core.Engines.IReframeRunner>();
+            var engine = app.Services.GetService<Core.Engines.IVideoEngine>()?.Status
+                         ?? new Core.Engines.EngineStatus(Engines.Classic.ClassicEngine.EngineName, "cpu");
+            log.LogInformation("Engine: {Engine} on {Device}{DType}{Hint}", engine.Engine, engine.Device,
+                engine.DType is null ? "" : $" ({engine.DType})",
+                engine.Engine == Engines.Classic.ClassicEngine.EngineName ? $" (set {Wan.Engine.WanEngineOptions.ModelDirectoryKey} to a Wan2.2-VACE-Fun-A14B folder for the Wan engine)" : "");
         }
         NodeStartup.Prepare(app.Services, settings, log);
 

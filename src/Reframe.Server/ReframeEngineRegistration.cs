@@ -5,17 +5,17 @@ using Reframe.Engines.Classic;
 using Reframe.Media;
 using Reframe.Media.Sources;
 using Reframe.Server.Configuration;
+using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Engine;
 
 namespace Reframe.Server;
 
 /// <summary>
-/// The default pipeline of the embedded service: the SSRF-guarded input fetcher, the ffmpeg media pipeline, and the
-/// classic engine. Every registration is a TryAdd, so a host that registered first wins:
-/// <list type="bullet">
-/// <item>an <see cref="IVideoEngine"/> (e.g. the Wan engine) gets the same media pipeline around it;</item>
-/// <item>an <see cref="IReframeRunner"/> replaces the pipeline entirely;</item>
-/// <item><see cref="MediaSettings"/> or <see cref="FetchSettings"/> replace the defaults.</item>
-/// </list>
+/// The one place where the service's engine is chosen: the Wan engine when <c>REFRAME_WAN_MODEL_DIR</c> is set
+/// (its weights checked and loaded strictly when the app is configured, before it serves anything), else the classic
+/// engine, the embedded default. Around it: the SSRF-guarded input fetcher and the ffmpeg media pipeline. Every
+/// registration is a TryAdd, so a test that registered first wins (an <see cref="IVideoEngine"/> of its own gets
+/// the same media pipeline; an <see cref="IReframeRunner"/> replaces the pipeline).
 /// </summary>
 internal static class ReframeEngineRegistration
 {
@@ -24,6 +24,7 @@ internal static class ReframeEngineRegistration
         services.TryAddSingleton(_ => FetchSettings.FromEnvironment(key => configuration[key]));
         services.TryAddSingleton<IInputFetcher>(sp => new InputFetcher(sp.GetRequiredService<FetchSettings>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => MediaSettingsBinding.FromConfiguration(configuration));
+        AddWanEngine(services, configuration);
         services.TryAddSingleton<IReframeRunner>(sp =>
         {
             var media = sp.GetRequiredService<MediaSettings>();
@@ -32,5 +33,41 @@ internal static class ReframeEngineRegistration
                 ? ClassicEngineRegistration.CreateRunner(engine, media, logs)
                 : ClassicEngineRegistration.CreateRunner(media, logs);
         });
+    }
+
+    /// <summary>
+    /// Registers the Wan engine when a model folder is configured; returns whether it did. The options are read (and
+    /// a wrong value refused) now; the weights load when the engine is first resolved, which <see cref="ReframeApp.Configure"/>
+    /// does before the app starts.
+    /// </summary>
+    public static bool AddWanEngine(IServiceCollection services, IConfiguration configuration, Func<string, ICheckpointReader>? open = null)
+    {
+        WanEngineOptions? options;
+        try
+        {
+            options = WanEngineOptions.FromConfiguration(key => configuration[key]);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException(e.Message, e);
+        }
+
+        if (options is null)
+        {
+            return false;
+        }
+
+        services.TryAddSingleton<IVideoEngine>(sp =>
+        {
+            try
+            {
+                return WanEngine.Create(options, sp.GetRequiredService<ILoggerFactory>(), open);
+            }
+            catch (Exception e) when (e is WanModelException or InvalidOperationException or ArgumentException or IOException or NotSupportedException)
+            {
+                throw new StartupException($"The Wan engine cannot start ({WanEngineOptions.ModelDirectoryKey}={options.ModelDirectory}): {e.Message}", e);
+            }
+        });
+        return true;
     }
 }

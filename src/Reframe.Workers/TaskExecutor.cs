@@ -172,6 +172,7 @@ public sealed partial class TaskExecutor
         {
             ContentRect = outcome.ContentRect,
             KeepRect = outcome.KeepRect,
+            Report = outcome.Report,
         };
         return (result, stored);
     }

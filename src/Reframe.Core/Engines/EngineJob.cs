@@ -32,4 +32,13 @@ public sealed record EngineJob(
     long Seed)
 {
     public int FrameBytes => Width * Height * 3;
+
+    /// <summary>
+    /// Frames the output keeps: <see cref="FrameCount"/> is snapped up to 4k+1 for the model, and the frames past
+    /// this count are dropped. Defaults to <see cref="FrameCount"/>.
+    /// </summary>
+    public int FramesUsed { get; init; } = FrameCount;
+
+    /// <summary>Where <see cref="LastFrame"/> is pinned: the last frame the output keeps (not the 4k+1 padding).</summary>
+    public int LastFrameIndex => Math.Clamp(FramesUsed, 1, FrameCount) - 1;
 }

@@ -28,4 +28,7 @@ public sealed record ReframeOutcome(
     /// <summary>The kept rectangle on the output canvas (<c>meta.keep_rect</c>): everything outside it was generated.
     /// Lets clients (the playground) outline the outpainted area without re-planning the canvas.</summary>
     public PixelRect? KeepRect { get; init; }
+
+    /// <summary>What the engine actually ran (sampler, steps, windows, device, timings...), for <c>meta</c>.</summary>
+    public EngineReport? Report { get; init; }
 }

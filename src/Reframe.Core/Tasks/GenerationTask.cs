@@ -61,6 +61,9 @@ public sealed record TaskResult(
 
     /// <summary>The kept rectangle (<c>meta.keep_rect</c>): outside it the canvas was generated.</summary>
     public PixelRect? KeepRect { get; init; }
+
+    /// <summary>What the engine actually ran (<c>meta.sampler</c>, <c>meta.steps</c>, <c>meta.timings</c>...).</summary>
+    public EngineReport? Report { get; init; }
 }
 
 /// <summary>A submission to persist.</summary>

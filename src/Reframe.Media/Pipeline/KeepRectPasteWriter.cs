@@ -7,8 +7,9 @@ namespace Reframe.Media.Pipeline;
 /// <summary>
 /// Between the engine and the encoder: pastes the source's own pixels back inside the keep rectangle (so the
 /// kept area never drifts in colour or detail through the engine), and forwards only the frames the output uses.
+/// With no <paramref name="store"/> (an engine that pastes back itself) it only forwards and counts.
 /// </summary>
-internal sealed class KeepRectPasteWriter(IFrameWriter downstream, ReframePlan plan, SourceFrameStore store, int forwardFrames) : IFrameWriter
+internal sealed class KeepRectPasteWriter(IFrameWriter downstream, ReframePlan plan, SourceFrameStore? store, int forwardFrames) : IFrameWriter
 {
     private readonly byte[] _scratch = new byte[plan.CanvasWidth * plan.CanvasHeight * 3];
 
@@ -29,6 +30,11 @@ internal sealed class KeepRectPasteWriter(IFrameWriter downstream, ReframePlan p
         if (index >= forwardFrames)
         {
             return; // past the end of the output (4k+1 padding)
+        }
+        if (store is null)
+        {
+            await downstream.WriteFrameAsync(frame[..FrameBytes], cancellationToken);
+            return;
         }
         frame.Span[..FrameBytes].CopyTo(_scratch);
         var source = await store.GetAsync(index, cancellationToken);

@@ -62,6 +62,7 @@ public sealed class ReframeRunner : IReframeRunner
         var interpolation = InterpolationStep.Choose(untrimmed.Frames, options.InterpolatorModel, _settings, _networks, capabilities, _logger);
 
         ReframePlan plan;
+        EngineReport report;
         try
         {
             await using var encoderWriter = StartEncoder(job, untrimmed, interpolation);
@@ -75,7 +76,7 @@ public sealed class ReframeRunner : IReframeRunner
 
             var firstFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.FirstFramePath, "first frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
             var lastFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.LastFramePath, "last frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
-            await GenerateAndEncodeAsync(job, plan, interpolation, encoderWriter, firstFrame, lastFrame, progress, cancellationToken);
+            report = await GenerateAndEncodeAsync(job, plan, interpolation, encoderWriter, firstFrame, lastFrame, progress, cancellationToken);
         }
         catch
         {
@@ -100,6 +101,7 @@ public sealed class ReframeRunner : IReframeRunner
             // For meta.content_rect / meta.keep_rect: lets clients outline the generated area.
             ContentRect = plan.ContentRect,
             KeepRect = plan.KeepRect,
+            Report = report,
         };
     }
 
@@ -114,7 +116,8 @@ public sealed class ReframeRunner : IReframeRunner
         return new RawVideoWriter(_ffmpeg.StartFfmpeg(encodeArgs, redirectStandardInput: true), plan.CanvasWidth, plan.CanvasHeight);
     }
 
-    private async Task GenerateAndEncodeAsync(ReframeJob job, ReframePlan plan, InterpolationStep interpolation, RawVideoWriter encoderWriter,
+    /// <summary>Runs the engine into the encoder; returns the engine's report with the encoder's tail as <c>encode</c>.</summary>
+    private async Task<EngineReport> GenerateAndEncodeAsync(ReframeJob job, ReframePlan plan, InterpolationStep interpolation, RawVideoWriter encoderWriter,
         byte[]? firstFrame, byte[]? lastFrame, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {
         var frames = plan.Frames;
@@ -122,8 +125,10 @@ public sealed class ReframeRunner : IReframeRunner
 
         await using var decoder = OpenContentDecoder(job.SourceVideoPath, plan);
         RawVideoReader? fallback = null;
+        // An engine that pastes back itself gets the source once, on its canvas frames: nothing is kept here.
+        var pastesBack = _engine.PastesBackSource;
         await using var store = new SourceFrameStore(
-            _settings.PasteBackWindowFrames,
+            pastesBack ? 1 : _settings.PasteBackWindowFrames,
             content.Width * content.Height * 3,
             () => new HoldLastFrameReader(fallback = OpenContentDecoder(job.SourceVideoPath, plan), frames.GeneratedFrames),
             () => fallback?.DisposeAsync() ?? ValueTask.CompletedTask);
@@ -139,11 +144,15 @@ public sealed class ReframeRunner : IReframeRunner
         {
             var held = new HoldLastFrameReader(decoder, frames.GeneratedFrames);
             var canvas = new CanvasFrameReader(held, plan, store);
-            var paste = new KeepRectPasteWriter(sink, plan, store, frames.GeneratedFramesUsed);
+            var paste = new KeepRectPasteWriter(sink, plan, pastesBack ? null : store, frames.GeneratedFramesUsed);
             var engineJob = new EngineJob(plan.CanvasWidth, plan.CanvasHeight, frames.GeneratedFrames, frames.GenerationRate.Value,
-                content, plan.KeepRect, canvas, firstFrame, lastFrame, job.Options, job.Seed);
+                content, plan.KeepRect, canvas, firstFrame, lastFrame, job.Options, job.Seed)
+            {
+                FramesUsed = frames.GeneratedFramesUsed,
+            };
 
-            await _engine.GenerateAsync(engineJob, paste, progress, cancellationToken);
+            var report = await _engine.GenerateAsync(engineJob, paste, progress, cancellationToken);
+            var encodeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             if (paste.FramesReceived != frames.GeneratedFrames)
             {
                 throw new InvalidOperationException($"engine '{_engine.Name}' wrote {paste.FramesReceived} frames; {frames.GeneratedFrames} were planned");
@@ -156,6 +165,8 @@ public sealed class ReframeRunner : IReframeRunner
             }
             progress.Report(new TaskProgress("encoding", 0, 1, 97));
             await encoderWriter.CompleteAsync(_settings.EncoderFinishTimeout, cancellationToken);
+            // The encoder runs beside the engine; what is left after the last frame is what it adds to the task.
+            return report.WithTiming("encode", System.Diagnostics.Stopwatch.GetElapsedTime(encodeStarted).TotalSeconds);
         }
         finally
         {

@@ -45,7 +45,7 @@ internal static class RoleComposition
         {
             // Each node would otherwise create its own secret in its own data directory, and receivers could not
             // verify deliveries sent by the other nodes.
-            throw new InvalidOperationException("REFRAME_WEBHOOK_SECRET must be set on every API node when REFRAME_DATABASE_URL is (they all sign webhooks).");
+            throw new StartupException("REFRAME_WEBHOOK_SECRET must be set on every API node when REFRAME_DATABASE_URL is (they all sign webhooks).");
         }
         services.TryAddSingleton(_ => WebhookSettings.FromConfiguration(configuration, settings.DataDirectory));
         services.TryAddSingleton<WebhookBodyWriter>((task, baseUrl) =>

@@ -61,7 +61,7 @@ internal static class StorageComposition
             catch (System.Data.Common.DbException e)
             {
                 // Start-up stops with what went wrong (the URL's password is never part of Npgsql's messages).
-                throw new InvalidOperationException($"Cannot open the PostgreSQL database of REFRAME_DATABASE_URL: {e.Message}", e);
+                throw new StartupException($"Cannot open the PostgreSQL database of REFRAME_DATABASE_URL: {e.Message}", e);
             }
             sp.GetRequiredService<OpenedStorage>().Postgres = backend;
             return backend;

@@ -32,7 +32,41 @@ public sealed record MetaInfo(
     long? QueuePosition = null,
     ProgressInfo? Progress = null,
     RectInfo? ContentRect = null,
-    RectInfo? KeepRect = null);
+    RectInfo? KeepRect = null)
+{
+    // What actually ran (EngineReport), on completed tasks; see docs/api.md "meta".
+    public string? Sampler { get; init; }
+    public int? Steps { get; init; }
+    public double? Shift { get; init; }
+    public double? GuidanceScale { get; init; }
+    public int? Windows { get; init; }
+    public string? Acceleration { get; init; }
+    public int? StepsComputed { get; init; }
+    public int? StepsReused { get; init; }
+    public string? Device { get; init; }
+
+    [JsonPropertyName("dtype")]
+    public string? DType { get; init; }
+
+    /// <summary>Seconds per stage: <c>load</c>, <c>text</c>, <c>vae_encode</c>, <c>denoise</c>, <c>vae_decode</c>, <c>encode</c>...</summary>
+    public IReadOnlyDictionary<string, double>? Timings { get; init; }
+
+    /// <summary>This meta with the fields of an engine report (none when the task has no report).</summary>
+    public MetaInfo WithReport(Reframe.Core.Engines.EngineReport? report) => report is null ? this : this with
+    {
+        Sampler = report.Sampler,
+        Steps = report.Steps,
+        Shift = report.Shift,
+        GuidanceScale = report.GuidanceScale,
+        Windows = report.Windows,
+        Acceleration = report.Acceleration,
+        StepsComputed = report.StepsComputed,
+        StepsReused = report.StepsReused,
+        Device = report.Device,
+        DType = report.DType,
+        Timings = report.Timings,
+    };
+}
 
 public sealed record UsageInfo(long CreditsUsed);
 

@@ -10,4 +10,5 @@ namespace Reframe.Server.Contracts;
 [JsonSerializable(typeof(GenerationRequest))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(LiveReport))]
 public sealed partial class ServerJson : JsonSerializerContext;

@@ -1,20 +1,37 @@
+using Reframe.Core.Engines;
 using Reframe.Core.Tasks;
+using Reframe.Engines.Classic;
 using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
 using Reframe.Workers;
 
 namespace Reframe.Server.Endpoints;
 
-/// <summary><c>/healthz</c>: 200 when the database answers, with the queue's depth.</summary>
+/// <summary>
+/// <c>/healthz</c> (and <c>/healthz/ready</c>): 200 when the task store answers, with the queue's depth and the engine
+/// this node runs (engine, device, dtype); <c>/healthz/live</c>: 200 while the process serves HTTP.
+/// </summary>
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (ITaskQueue queue, ReframeSettings settings, RunningTasks running, CancellationToken ct) =>
-                TypedResults.Json(new HealthReport("ok", await queue.CountQueuedAsync(ct).ConfigureAwait(false), settings.Workers, running.Count),
-                    ServerJson.Default.HealthReport))
-            .WithName("Health")
-            .WithTags("Operations");
+        app.MapGet("/healthz", ReadyAsync).WithName("Health").WithTags("Operations");
+        app.MapGet("/healthz/ready", ReadyAsync).WithName("Ready").WithTags("Operations");
+        app.MapGet("/healthz/live", () => TypedResults.Json(new LiveReport("ok"), ServerJson.Default.LiveReport))
+            .WithName("Live").WithTags("Operations");
         return app;
+    }
+
+    private static async Task<IResult> ReadyAsync(ITaskQueue queue, ReframeSettings settings, RunningTasks running,
+        IServiceProvider services, CancellationToken ct)
+    {
+        // An API node (REFRAME_ROLE=api) runs no engine and no worker loop: it says so rather than naming a default.
+        var engine = !settings.RunsWorkers
+            ? new EngineStatus("none", "none")
+            : services.GetService<IVideoEngine>()?.Status ?? new EngineStatus(ClassicEngine.EngineName, "cpu");
+        var queued = await queue.CountQueuedAsync(ct).ConfigureAwait(false);
+        var workers = settings.RunsWorkers ? settings.Workers : 0;
+        return TypedResults.Json(new HealthReport("ok", queued, workers, running.Count, engine.Engine, engine.Device, engine.DType, engine.Detail),
+            ServerJson.Default.HealthReport);
     }
 }

@@ -3,25 +3,9 @@ using static TorchSharp.torch;
 
 namespace Reframe.Wan.Engine;
 
-/// <summary>Packed RGB24 frames to and from the pipeline's tensors, and the generate mask of a job.</summary>
+/// <summary>Packed RGB24 frames to and from the pipeline's tensors, and the masks of a window.</summary>
 public static class CanvasTensors
 {
-    /// <summary>Reads exactly <paramref name="frameCount"/> frames (the diffusion model needs the whole clip).</summary>
-    public static async Task<byte[][]> ReadAllAsync(IFrameReader reader, int frameCount, CancellationToken cancellationToken)
-    {
-        var frames = new byte[frameCount][];
-        for (int i = 0; i < frameCount; i++)
-        {
-            frames[i] = new byte[reader.FrameBytes];
-            if (!await reader.ReadFrameAsync(frames[i], cancellationToken))
-            {
-                throw new ReframeFailure(TaskErrorNames.EngineFailure, $"The canvas stream ended after {i} of {frameCount} frames.");
-            }
-        }
-
-        return frames;
-    }
-
     /// <summary>RGB24 frames to [1, 3, F, H, W] float32 in [0, 1].</summary>
     public static Tensor ToVideo(IReadOnlyList<byte[]> frames, int width, int height, Device device)
     {
@@ -38,29 +22,48 @@ public static class CanvasTensors
     }
 
     /// <summary>
-    /// [1, 1, F, H, W]: 1 (generate) outside <see cref="EngineJob.KeepRect"/>, 0 (keep) inside; anchor frames are
-    /// kept whole.
+    /// [1, 1, L, H, W] for one window: 1 (generate) outside <see cref="EngineJob.KeepRect"/>, 0 (keep) inside; the
+    /// window's first <see cref="Pipelines.ClipWindow.Overlap"/> frames (the previous window's tail) and pinned anchor
+    /// frames are kept whole.
     /// </summary>
-    public static Tensor Mask(EngineJob job, bool keepFirstFrame, bool keepLastFrame, Device device)
+    public static Tensor WindowMask(EngineJob job, Pipelines.ClipWindow window, Device device)
     {
-        var mask = ones([1, 1, job.FrameCount, job.Height, job.Width], dtype: ScalarType.Float32);
+        ArgumentNullException.ThrowIfNull(job);
+        var mask = ones([1, 1, window.Length, job.Height, job.Width], dtype: ScalarType.Float32);
         var keep = job.KeepRect;
         if (!keep.IsEmpty)
         {
             mask[.., .., .., keep.Y..keep.Bottom, keep.X..keep.Right] = 0;
         }
 
-        if (keepFirstFrame)
+        if (window.Overlap > 0)
         {
-            mask[.., .., 0] = 0;
+            mask[.., .., ..window.Overlap] = 0;
         }
 
-        if (keepLastFrame)
+        for (int i = 0; i < window.Length; i++)
         {
-            mask[.., .., job.FrameCount - 1] = 0;
+            if (KeptSourcePaste.AnchorFor(job, window.Start + i) is not null)
+            {
+                mask[.., .., i] = 0;
+            }
         }
 
         return mask.to(device);
+    }
+
+    /// <summary>[1, 1, 1, H, W] float32: 1 where the canvas is generated (outside the keep rectangle).</summary>
+    public static Tensor GeneratedArea(EngineJob job, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var area = ones([1, 1, 1, job.Height, job.Width], dtype: ScalarType.Float32);
+        var keep = job.KeepRect;
+        if (!keep.IsEmpty)
+        {
+            area[.., .., .., keep.Y..keep.Bottom, keep.X..keep.Right] = 0;
+        }
+
+        return area.to(device);
     }
 
     /// <summary>

@@ -24,6 +24,13 @@ public sealed class DeviceMemoryProbe
     /// <summary>The largest value seen by <see cref="Sample"/> (bytes), or -1 when it cannot be measured.</summary>
     public long PeakBytes => _peakBytes;
 
+    /// <summary>The device's total memory in bytes, or null for the CPU (whose "device memory" is the host's).</summary>
+    public static long? TotalBytes(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.type == TorchSharp.DeviceType.CUDA && CudaRuntime.TryMemGetInfo(out _, out long total) ? total : null;
+    }
+
     public string What => _device.type == TorchSharp.DeviceType.CUDA ? "CUDA device memory in use (sampled after every step)" : "process peak working set";
 
     public void Sample()

@@ -5,9 +5,10 @@ namespace Reframe.Wan.Pipelines;
 
 /// <summary>
 /// Wan2.2-VACE-Fun reframe (video-to-video with a mask), unrolled so that it reads top to bottom like the
-/// reference's <c>Wan2_2VaceFunPipeline.__call__</c>: prompts, VACE context, seeded noise, the two-expert CFG loop,
-/// decode, paste-back. Device, dtype and which expert is resident are decided by the caller (the
-/// <see cref="IExpertSource"/>); the loop only asks for the expert a timestep needs.
+/// reference's <c>Wan2_2VaceFunPipeline.__call__</c>: prompts (<see cref="EncodePrompts"/>, once per task), then per
+/// window (<see cref="GenerateWindow"/>) VACE context, seeded noise, the two-expert CFG loop and decode. The kept
+/// source is pasted back by the engine, once, after windows are blended. Device, dtype and which expert is resident
+/// are decided by the caller (the <see cref="IExpertSource"/>); the loop only asks for the expert a timestep needs.
 /// </summary>
 /// <remarks>
 /// Latents, guidance and sampler arithmetic stay in float32 even when the experts run in bf16 (the reference
@@ -19,56 +20,67 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
     public const int LatentChannels = 16;
 
     /// <summary>
-    /// A whole generation.
+    /// Both prompts through the text encoder: <c>[Lp, text_dim]</c> and <c>[Ln, text_dim]</c> (once per task, shared
+    /// by every window). The tensors belong to the caller's dispose scope.
+    /// </summary>
+    public static PromptEmbeddings EncodePrompts(IPromptEncoder encoder, string prompt, string negativePrompt, int maxSequenceLength)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        using var noGrad = no_grad();
+        return new PromptEmbeddings(encoder.Encode(prompt, maxSequenceLength), encoder.Encode(negativePrompt, maxSequenceLength));
+    }
+
+    /// <summary>
+    /// One window, the reference's <c>__call__</c> after the text encoder: VACE context, seeded noise, the two-expert
+    /// CFG loop, decode. No paste-back: the caller blends windows and pastes the kept source once, at the end.
     /// </summary>
     /// <param name="video">[1, 3, F, H, W] canvas video in [0, 1] (F = 4k + 1, H and W multiples of 16).</param>
     /// <param name="mask">[1, 1, F, H, W], 1 = generate, 0 = keep.</param>
-    /// <param name="prompt">Positive prompt.</param>
-    /// <param name="negativePrompt">Negative prompt.</param>
-    /// <param name="openPromptEncoder">Loads the text encoder; it is disposed right after encoding.</param>
+    /// <param name="text">The encoded prompts.</param>
     /// <param name="seed">Noise seed.</param>
     /// <param name="settings">Sampling settings.</param>
     /// <param name="progress">Reports each finished denoising step.</param>
     /// <param name="cancellationToken">Checked between denoising steps.</param>
-    /// <returns>[1, 3, F, H, W] in [0, 1]: generated where the mask is 1, the input video where it is 0.</returns>
-    public Tensor Generate(
+    /// <param name="timings">Receives <c>vae_encode</c>, <c>denoise</c> and <c>vae_decode</c> seconds.</param>
+    /// <param name="reactiveLatents">The latent of the all-grey reactive video for this shape, if the caller keeps
+    /// it (it depends on the shape only); null encodes it.</param>
+    /// <param name="stats">Receives the loop's step-cache decisions.</param>
+    /// <returns>[1, 3, F, H, W] float32 in [0, 1]: the decoded result everywhere, the kept area included.</returns>
+    public Tensor GenerateWindow(
         Tensor video,
         Tensor mask,
-        string prompt,
-        string negativePrompt,
-        Func<IPromptEncoder> openPromptEncoder,
+        PromptEmbeddings text,
         long seed,
         ReframeSettings settings,
         IProgress<DenoiseProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        StageTimings? timings = null,
+        Tensor? reactiveLatents = null,
+        DenoiseStats? stats = null)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        timings ??= new StageTimings();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
 
-        // 1. Text embeddings; the encoder is freed before any expert is loaded.
-        Tensor promptEmbeds, negativeEmbeds;
-        using (var textEncoder = openPromptEncoder())
+        // 1. VACE context from the canvas video and the mask.
+        var vaceContext = timings.Measure("vae_encode",
+            () => VaceConditioning.Build(video, mask, vae, reactiveLatents: reactiveLatents));   // [96, f, h, w]
+
+        // 2. Seeded noise, drawn on the latents' device.
+        var latents = Noise(seed, vaceContext);                                                  // [1, 16, f, h, w]
+
+        // 3. The denoising loop.
+        latents = timings.Measure("denoise",
+            () => Denoise(latents, vaceContext, text.Prompt, text.Negative, settings, progress, cancellationToken, stats: stats));
+
+        // 4. Decode to [0, 1].
+        var frames = timings.Measure("vae_decode", () =>
         {
-            promptEmbeds = textEncoder.Encode(prompt, settings.MaxSequenceLength);             // [Lp, 4096]
-            negativeEmbeds = textEncoder.Encode(negativePrompt, settings.MaxSequenceLength);   // [Ln, 4096]
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-
-        // 2. VACE context from the canvas video and the mask.
-        var vaceContext = VaceConditioning.Build(video, mask, vae);                    // [96, f, h, w]
-
-        // 3. Seeded noise, drawn on the latents' device.
-        var latents = Noise(seed, vaceContext);                                        // [1, 16, f, h, w]
-
-        // 4. The denoising loop.
-        latents = Denoise(latents, vaceContext, promptEmbeds, negativeEmbeds, settings, progress, cancellationToken);
-
-        // 5. Decode to [0, 1] and paste the kept pixels back.
-        var decoded = vae.Decode(latents).to_type(ScalarType.Float32);                 // [1, 3, F', H, W] in [-1, 1]
-        var frames = (decoded / 2 + 0.5).clamp(0, 1);
-        var result = PasteBack(frames, video, mask);
-        return result.MoveToOuterDisposeScope();
+            var decoded = vae.Decode(latents).to_type(ScalarType.Float32);                     // [1, 3, F, H, W] in [-1, 1]
+            return (decoded / 2 + 0.5).clamp(0, 1);
+        });
+        return frames.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -84,6 +96,7 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
     /// <param name="cancellationToken">Checked before every step.</param>
     /// <param name="probe">Receives (name, step, tensor) for parity tests: <c>latents_before_step</c>,
     /// <c>noise_pred_uncond</c>, <c>noise_pred_cond</c>, <c>noise_pred_guided</c>, <c>latents</c>.</param>
+    /// <param name="stats">Receives the step-cache decisions and CFG skips.</param>
     /// <returns>[1, 16, f, h, w] float32 final latents.</returns>
     public Tensor Denoise(
         Tensor latents,
@@ -93,10 +106,13 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
         ReframeSettings settings,
         IProgress<DenoiseProgress>? progress,
         CancellationToken cancellationToken,
-        Action<string, int, Tensor>? probe = null)
+        Action<string, int, Tensor>? probe = null,
+        DenoiseStats? stats = null)
     {
         using var noGrad = no_grad();
         using var scheduler = FlowSchedulers.Create(settings.Sampler, settings.Steps, settings.Shift);
+        // One step cache for this loop (a window), shared by both experts, as the reference's share_teacache.
+        using var cache = settings.TeaCache is { } teaCache ? new Transformer.TeaCache(teaCache, settings.Steps) : null;
         using var context = vaceContext.unsqueeze(0);                                  // [1, 96, f, h, w]
         var current = latents.dtype == ScalarType.Float32 ? latents.alias() : latents.to_type(ScalarType.Float32); // [1, 16, f, h, w], disposed as the loop advances
         var timesteps = scheduler.Timesteps;
@@ -112,14 +128,23 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
             probe?.Invoke("latents_before_step", step, current);
 
             // Conditional first, then unconditional, each a batch-1 call (the reference's cfg_skip order; it also
-            // halves the activation peak compared with a batch of two).
-            var cond = expert.Forward(current, timestep, context, [promptEmbeds], settings.VaceContextScale)
-                .to_type(ScalarType.Float32);                                          // [1, 16, f, h, w]
+            // halves the activation peak compared with a batch of two). The cond call takes the step cache's decision.
+            int decisions = cache?.Calls.Count ?? 0;
+            var cond = expert.Forward(current, timestep, context, [promptEmbeds], settings.VaceContextScale,
+                cache: cache is null ? null : new Transformer.StepCacheCall(cache, Cond: true)).to_type(ScalarType.Float32); // [1, 16, f, h, w]
+            stats?.AddStep(cache is null || cache.Calls[decisions].Computed);
             var guided = cond;
-            if (settings.UsesGuidance)
+            // cfg_skip as the reference runs it: only the low-noise expert's step counter moves, so only it skips.
+            bool skipUncond = settings.CfgSkipRatio > 0 && kind == ExpertKind.LowNoise && step >= settings.Steps * (1 - settings.CfgSkipRatio);
+            if (settings.UsesGuidance && skipUncond)
             {
-                var uncond = expert.Forward(current, timestep, context, [negativeEmbeds], settings.VaceContextScale)
-                    .to_type(ScalarType.Float32);                                      // [1, 16, f, h, w]
+                stats?.CfgSkippedSteps.Add(step);
+                probe?.Invoke("noise_pred_uncond", step, cond);                        // the reference returns cat([out, out])
+            }
+            else if (settings.UsesGuidance)
+            {
+                var uncond = expert.Forward(current, timestep, context, [negativeEmbeds], settings.VaceContextScale,
+                    cache: cache is null ? null : new Transformer.StepCacheCall(cache, Cond: false)).to_type(ScalarType.Float32); // [1, 16, f, h, w]
                 guided = uncond + settings.GuidanceScale * (cond - uncond);
                 probe?.Invoke("noise_pred_uncond", step, uncond);
             }
@@ -134,6 +159,11 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
             progress?.Report(new DenoiseProgress(step + 1, timesteps.Count, t, kind));
         }
 
+        if (cache is not null)
+        {
+            stats?.AddCalls(cache.Calls);
+        }
+
         return current;
     }
 
@@ -144,16 +174,5 @@ public sealed class ReframePipeline(IExpertSource experts, IWanVae vae)
         using var generator = new Generator((ulong)seed, device);
         long f = vaceContext.shape[1], h = vaceContext.shape[2], w = vaceContext.shape[3];
         return randn([1, LatentChannels, f, h, w], generator: generator, dtype: ScalarType.Float32, device: device);
-    }
-
-    /// <summary>Keeps the source wherever the binarised mask says keep (also trims a decoded clip to F frames).</summary>
-    public static Tensor PasteBack(Tensor generated, Tensor video, Tensor mask)
-    {
-        using var scope = NewDisposeScope();
-        long frames = Math.Min(generated.shape[2], video.shape[2]);
-        var gen = generated.narrow(2, 0, frames);
-        var keep = mask.narrow(2, 0, frames).lt(0.5);                                   // [1, 1, F, H, W]
-        var src = video.narrow(2, 0, frames).to(gen.dtype, gen.device);
-        return where(keep.to(gen.device), src, gen).MoveToOuterDisposeScope();
     }
 }

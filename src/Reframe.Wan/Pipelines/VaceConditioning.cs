@@ -50,11 +50,20 @@ public static class VaceConditioning
     }
 
     /// <summary>
+    /// The reactive video of this pipeline: <c>input_video * mask</c> is zero everywhere (input_video is zeroed where
+    /// the mask is 1), so its latent depends only on the clip's shape and a caller may encode it once per shape.
+    /// [1, 3, F, H, W] zeros on the video's device and dtype.
+    /// </summary>
+    public static Tensor ReactiveVideo(Tensor video) => zeros_like(video);
+
+    /// <summary>
     /// The whole context for one sample. <paramref name="video"/> [1, 3, F, H, W] in [0, 1], <paramref name="mask"/>
     /// [1, 1, F, H, W] (1 = generate). Returns [96, f, h, w] (inactive latent, reactive latent, mask latents).
     /// </summary>
     /// <param name="probe">Receives named intermediates (parity tests).</param>
-    public static Tensor Build(Tensor video, Tensor mask, IWanVae vae, Action<string, Tensor>? probe = null)
+    /// <param name="reactiveLatents">The reactive latent when the caller already has it for this shape (see
+    /// <see cref="ReactiveVideo"/>); null encodes it.</param>
+    public static Tensor Build(Tensor video, Tensor mask, IWanVae vae, Action<string, Tensor>? probe = null, Tensor? reactiveLatents = null)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -67,7 +76,7 @@ public static class VaceConditioning
         // latent is not zero (the normalised latent of a grey clip); both encodes are needed.
         var m = maskCondition.gt(0.5).to_type(video.dtype);
         var inactive = vae.Encode(inputVideo * (1 - m))[0];                           // [16, f, h, w]
-        var reactive = vae.Encode(inputVideo * m)[0];                                 // [16, f, h, w]
+        var reactive = reactiveLatents?.to(inactive.dtype, inactive.device) ?? vae.Encode(inputVideo * m)[0]; // [16, f, h, w]
         probe?.Invoke("vace_inactive_latents", inactive);
         probe?.Invoke("vace_reactive_latents", reactive);
 

@@ -15,10 +15,17 @@ public static class ExpertCheckpoint
     public static VaceWanTransformer Load(string expertDirectory, Device device, ScalarType dtype)
     {
         var config = WanTransformerConfig.Load(Path.Combine(expertDirectory, "config.json"));
+        using var checkpoint = CheckpointFiles.Open(expertDirectory);
+        return Load(config, checkpoint, expertDirectory, device, dtype);
+    }
+
+    /// <summary>The same from a parsed config and an open checkpoint (<paramref name="name"/> for messages).</summary>
+    public static VaceWanTransformer Load(WanTransformerConfig config, ICheckpointReader checkpoint, string name, Device device, ScalarType dtype)
+    {
         var model = new VaceWanTransformer(config, device, dtype);
         try
         {
-            StrictStateDictLoader.Load(model, expertDirectory);
+            StrictStateDictLoader.Load(model, checkpoint, name);
             model.eval();
             return model;
         }

@@ -70,6 +70,18 @@ public sealed class VaceWanTransformer : nn.Module
 
     public WanTransformerConfig Config => _config;
 
+    /// <summary>Brings each block to the device around its forward (sequential offload); null when blocks stay put.</summary>
+    public IBlockResidency? BlockResidency { get; set; }
+
+    /// <summary>Moves everything but the blocks (embeddings, time and text MLPs, head) to <paramref name="device"/>.</summary>
+    public void MoveEmbeddingsAndHeadTo(Device device)
+    {
+        foreach (var module in new nn.Module[] { patch_embedding, text_embedding, time_embedding, time_projection, head, vace_patch_embedding })
+        {
+            Modules.ModuleResidency.MoveTo(module, device);
+        }
+    }
+
     /// <summary>
     /// Predicts the flow velocity.
     /// </summary>
@@ -79,6 +91,7 @@ public sealed class VaceWanTransformer : nn.Module
     /// <param name="contexts">B text embeddings, each [L_i, text_dim] with L_i &lt;= text_len (un-padded).</param>
     /// <param name="vaceContextScale">Weight of the VACE hints.</param>
     /// <param name="probe">Receives named intermediates (for parity tests); tensors are only valid during the call.</param>
+    /// <param name="cache">Step caching (TeaCache) for this call and its CFG branch; null runs every block.</param>
     /// <returns>[B, out_dim, f, h, w].</returns>
     public Tensor Forward(
         Tensor x,
@@ -86,7 +99,8 @@ public sealed class VaceWanTransformer : nn.Module
         Tensor vaceContext,
         IReadOnlyList<Tensor> contexts,
         double vaceContextScale,
-        Action<string, Tensor>? probe = null)
+        Action<string, Tensor>? probe = null,
+        StepCacheCall? cache = null)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -124,12 +138,46 @@ public sealed class VaceWanTransformer : nn.Module
         probe?.Invoke("rope_cos", rope.Cos);
         probe?.Invoke("rope_sin", rope.Sin);
 
-        // 5. VACE stream: block 0 mixes in the latent tokens; each block yields a hint.
+        // 5-6. The blocks, unless the step cache says this call reuses its branch's residual.
+        bool compute = cache is null || cache.Cache.Decide(e0, cache.Cond);
+        Tensor hidden;
+        if (compute)
+        {
+            hidden = Blocks(tokens, control, e0, context, rope, vaceContextScale, probe);                  // [B, L, C]
+            cache?.Cache.Store(cache.Cond, hidden - tokens);
+        }
+        else
+        {
+            // The reference still computes the VACE hints here and drops them; skipping them changes nothing.
+            hidden = tokens + cache!.Cache.Residual(cache.Cond).to(tokens.dtype, tokens.device);
+        }
+
+        // 7. Head and unpatchify.
+        var headOut = head.Forward(hidden, e);                                              // [B, L, pt*ph*pw*out]
+        probe?.Invoke("head_out", headOut);
+        cache?.Cache.EndCall(cache.Cond);
+        return Unpatchify(headOut, gridF, gridH, gridW).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// (5) The VACE stream, all of it before the main blocks, giving one hint per VACE block; (6) the main blocks,
+    /// adding <c>hint_j * scale</c> after block <c>vace_layers[j]</c>. Returns the hidden state after the last block.
+    /// </summary>
+    private Tensor Blocks(Tensor tokens, Tensor control, Tensor e0, Tensor context, (Tensor Cos, Tensor Sin) rope,
+        double vaceContextScale, Action<string, Tensor>? probe)
+    {
         var hints = new Tensor[vace_blocks.Count];
+        BlockResidency?.Enter(vace_blocks[0]);                                              // before_proj lives in block 0
         var stream = vace_blocks[0].Enter(control, tokens);                                 // [B, L, C]
         for (int j = 0; j < vace_blocks.Count; j++)
         {
+            if (j > 0)
+            {
+                BlockResidency?.Enter(vace_blocks[j]);
+            }
+
             (stream, hints[j]) = vace_blocks[j].ForwardVace(stream, e0, context, rope);     // [B, L, C] each
+            BlockResidency?.Exit(vace_blocks[j]);
         }
 
         if (probe is not null)
@@ -137,11 +185,12 @@ public sealed class VaceWanTransformer : nn.Module
             probe("hints", stack(hints));                                                   // [n_vace, B, L, C]
         }
 
-        // 6. Main blocks, hint j added after the whole block vace_layers[j].
         var hidden = tokens;
         for (int i = 0; i < blocks.Count; i++)
         {
+            BlockResidency?.Enter(blocks[i]);
             hidden = blocks[i].Forward(hidden, e0, context, rope);                          // [B, L, C]
+            BlockResidency?.Exit(blocks[i]);
             if (_hintIndexByLayer.TryGetValue(i, out int hintIndex))
             {
                 hidden = hidden + hints[hintIndex] * vaceContextScale;
@@ -150,10 +199,7 @@ public sealed class VaceWanTransformer : nn.Module
             probe?.Invoke($"block_output.{i}", hidden);
         }
 
-        // 7. Head and unpatchify.
-        var headOut = head.Forward(hidden, e);                                              // [B, L, pt*ph*pw*out]
-        probe?.Invoke("head_out", headOut);
-        return Unpatchify(headOut, gridF, gridH, gridW).MoveToOuterDisposeScope();
+        return hidden;
     }
 
     /// <summary>

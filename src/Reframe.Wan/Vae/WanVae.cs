@@ -58,10 +58,18 @@ public sealed class WanVae : nn.Module, Pipelines.IWanVae
     /// <summary>Builds the VAE for a runtime and loads a checkpoint (<c>.pth</c> or <c>.safetensors</c>) strictly.</summary>
     public static WanVae Load(string checkpointPath, WanVaeConfig config, WanRuntime runtime)
     {
+        using var checkpoint = CheckpointFiles.Open(checkpointPath);
+        return Load(checkpoint, checkpointPath, config, runtime);
+    }
+
+    /// <summary>The same from an open checkpoint (<paramref name="name"/> for messages).</summary>
+    public static WanVae Load(ICheckpointReader checkpoint, string name, WanVaeConfig config, WanRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
         var vae = new WanVae(config, new ModuleInit(runtime.DType, runtime.Device));
         try
         {
-            StrictStateDictLoader.Load(vae, checkpointPath);
+            StrictStateDictLoader.Load(vae, checkpoint, name);
             return vae;
         }
         catch

@@ -10,7 +10,7 @@ internal sealed class ReadAllThenWriteEngine : IVideoEngine
 {
     public string Name => "read-all";
 
-    public async Task GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    public async Task<EngineReport> GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {
         var frames = new List<byte[]>();
         for (var i = 0; i < job.FrameCount; i++)
@@ -26,6 +26,7 @@ internal sealed class ReadAllThenWriteEngine : IVideoEngine
             Array.Fill(frame, (byte)128);
             await output.WriteFrameAsync(frame, cancellationToken);
         }
+        return new EngineReport(Name);
     }
 }
 
@@ -34,7 +35,7 @@ internal sealed class ShortEngine : IVideoEngine
 {
     public string Name => "short";
 
-    public async Task GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    public async Task<EngineReport> GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {
         var frame = new byte[job.FrameBytes];
         for (var i = 0; i < job.FrameCount - 1; i++)
@@ -42,5 +43,6 @@ internal sealed class ShortEngine : IVideoEngine
             await job.CanvasFrames.ReadFrameAsync(frame, cancellationToken);
             await output.WriteFrameAsync(frame, cancellationToken);
         }
+        return new EngineReport(Name);
     }
 }

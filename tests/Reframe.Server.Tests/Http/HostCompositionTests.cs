@@ -33,7 +33,7 @@ public sealed class HostCompositionTests
 
         public string Name => "host-engine";
 
-        public async Task GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+        public async Task<EngineReport> GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
             var frame = new byte[job.FrameBytes];
@@ -53,6 +53,7 @@ public sealed class HostCompositionTests
             {
                 // drain: the contract says the engine reads every canvas frame
             }
+            return new EngineReport(Name);
         }
     }
 }

@@ -62,11 +62,15 @@ public class SchedulerParityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FlowSchedulers_Create_IgnoresRequestShiftForEuler_LikeTheReference()
+    public void FlowSchedulers_Create_GivesEveryTheRequestShift_EulerIncluded()
     {
+        // The reference pipeline never passes its shift to Euler (the yaml's constructor shift, 12, wins); we do,
+        // so that `shift` means the same for every sampler. The kit's Euler cases pin the sampler at shift 1, 5, 12.
         using var euler = FlowSchedulers.Create(Core.Requests.Sampler.Euler, 4, shift: 5);
-        using var reference = new FlowMatchEulerScheduler(4, FlowSchedulers.EulerConstructorShift);
-        Assert.Equal(reference.Sigmas, euler.Sigmas);
+        using var shift5 = new FlowMatchEulerScheduler(4, 5);
+        using var shift12 = new FlowMatchEulerScheduler(4, 12);
+        Assert.Equal(shift5.Sigmas, euler.Sigmas);
+        Assert.NotEqual(shift12.Sigmas, euler.Sigmas);
         using var unipc = FlowSchedulers.Create(Core.Requests.Sampler.UniPC, 6, shift: 12);
         // The pipeline case's schedule (README "Pipeline case").
         Assert.Equal(new double[] { 999, 983, 959, 922, 856, 705 }, unipc.Timesteps);
