@@ -31,10 +31,16 @@ public static class CliRunner
             Console.Error.WriteLine($"reframe: {e.Message}");
             return e.ExitCode;
         }
-        catch (KeysFileException e)
+        catch (InvalidOperationException e) when (e.Source?.StartsWith("Reframe.Storage", StringComparison.Ordinal) == true)
         {
+            // A key store the operator can fix (a malformed keys file line, a database URL that does not parse).
             Console.Error.WriteLine($"reframe: {e.Message}");
             return ExitCodes.Usage;
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            Console.Error.WriteLine($"reframe: the database did not answer: {e.Message}");
+            return ExitCodes.Unavailable;
         }
         catch (OperationCanceledException)
         {

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reframe.Core.Tasks;
 using Reframe.Media.Sources;
+using Reframe.Core.Auth;
 using Reframe.Server.Auth;
+using Reframe.Server.Composition;
 using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
 using Reframe.Server.Endpoints;
@@ -9,10 +11,6 @@ using Reframe.Server.Errors;
 using Reframe.Server.Events;
 using Reframe.Server.Limits;
 using Reframe.Server.Playground;
-using Reframe.Server.Results;
-using Reframe.Server.Webhooks;
-using Reframe.Server.Workers;
-using Reframe.Storage.Sqlite;
 using Scalar.AspNetCore;
 
 namespace Reframe.Server;
@@ -60,30 +58,15 @@ public static class ReframeApp
         var services = builder.Services;
         services.TryAddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<OpenedSqliteBackend>();
-        services.TryAddSingleton(sp =>
-        {
-            var backend = SqliteBackend.Open(settings.DataDirectory, settings.Queue, sp.GetRequiredService<TimeProvider>());
-            sp.GetRequiredService<OpenedSqliteBackend>().Backend = backend;
-            return backend;
-        });
-        services.TryAddSingleton<ITaskStore>(sp => sp.GetRequiredService<SqliteBackend>().Store);
-        services.TryAddSingleton<ITaskQueue>(sp => sp.GetRequiredService<SqliteBackend>().Queue);
-        services.TryAddSingleton(sp => ApiKeyBootstrap.Load(settings, Console.Out));
-        services.TryAddSingleton<ResultFiles>();
-        services.TryAddSingleton<QueueSignal>();
-        services.TryAddSingleton<RunningTasks>();
-        services.TryAddSingleton<TaskExecutor>();
+        StorageComposition.Add(services, settings);
+        services.TryAddSingleton(sp => ApiKeyBootstrap.Load(settings, sp.GetRequiredService<IApiKeyStore>(), Console.Out, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ApiKeyFilter>();
         // Input limits and the private-address switch are the fetcher's own settings (REFRAME_MAX_DOWNLOAD_BYTES,
         // REFRAME_ALLOW_PRIVATE_URLS...), read from the same configuration.
         var fetchSettings = FetchSettings.FromEnvironment(key => builder.Configuration[key]);
         services.TryAddSingleton(fetchSettings);
-        ReframeEngineRegistration.AddDefaults(services, builder.Configuration);
         services.AddSubmissionLimits(builder.Configuration);
-        services.AddHostedService<GenerationWorkers>();
-        services.AddHostedService<QueueMaintenance>();
-        services.AddWebhooks(builder.Configuration, settings, fetchSettings);
+        RoleComposition.Add(services, builder.Configuration, settings, fetchSettings);
         services.TryAddSingleton(EventStreamSettings.FromConfiguration(builder.Configuration));
 
         services.ConfigureHttpJsonOptions(json =>
@@ -109,11 +92,12 @@ public static class ReframeApp
         var settings = app.Services.GetRequiredService<ReframeSettings>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reframe");
 
-        // Open the store before the workers start: it takes the data-directory lock and recovers orphans.
-        // A host may have registered another store; the embedded SQLite file is opened only when it is the one in use.
+        // Open the store before the workers start: it takes the data-directory lock and recovers orphans (SQLite), or
+        // creates/migrates the shared schema (PostgreSQL). A test may have registered another store.
         _ = app.Services.GetRequiredService<ITaskStore>();
         _ = app.Services.GetRequiredService<ITaskQueue>();
-        if (app.Services.GetRequiredService<OpenedSqliteBackend>().Backend is { } sqlite)
+        _ = app.Services.GetRequiredService<Core.Blobs.IBlobStore>();
+        if (app.Services.GetRequiredService<OpenedStorage>().Sqlite is { } sqlite)
         {
             log.LogInformation("Tasks in {Database}; {Recovered} task(s) left running by a previous process were recovered",
                 sqlite.DatabasePath, sqlite.OrphansRecovered);
@@ -123,19 +107,23 @@ public static class ReframeApp
                 Directory.Delete(settings.WorkDirectory, recursive: true);
             }
         }
-        // The engine loads now (the Wan engine's weights are checked and loaded here), so a wrong model folder stops
-        // the process before it accepts a single task.
-        _ = app.Services.GetRequiredService<Core.Engines.IReframeRunner>();
-        var engine = app.Services.GetService<Core.Engines.IVideoEngine>()?.Status
-                     ?? new Core.Engines.EngineStatus(Engines.Classic.ClassicEngine.EngineName, "cpu");
-        log.LogInformation("Engine: {Engine} on {Device}{DType}{Hint}", engine.Engine, engine.Device,
-            engine.DType is null ? "" : $" ({engine.DType})",
-            engine.Engine == Engines.Classic.ClassicEngine.EngineName ? $" (set {Wan.Engine.WanEngineOptions.ModelDirectoryKey} to a Wan2.2-VACE-Fun-A14B folder for the Wan engine)" : "");
-        var keys = app.Services.GetRequiredService<ApiKeyRing>();
-        log.LogInformation("{Count} API key(s) accepted; data directory {DataDirectory}", keys.Count, settings.DataDirectory);
+        if (settings.RunsWorkers)
+        {
+            // The engine loads now (the Wan engine's weights are checked and loaded here), so a wrong model folder stops
+            // the process before it accepts a single task. Only a node that runs tasks has one: an API node never loads it.
+            _ = app.Services.GetRequiredService<Core.Engines.IReframeRunner>();
+            var engine = app.Services.GetService<Core.Engines.IVideoEngine>()?.Status
+                         ?? new Core.Engines.EngineStatus(Engines.Classic.ClassicEngine.EngineName, "cpu");
+            log.LogInformation("Engine: {Engine} on {Device}{DType}{Hint}", engine.Engine, engine.Device,
+                engine.DType is null ? "" : $" ({engine.DType})",
+                engine.Engine == Engines.Classic.ClassicEngine.EngineName ? $" (set {Wan.Engine.WanEngineOptions.ModelDirectoryKey} to a Wan2.2-VACE-Fun-A14B folder for the Wan engine)" : "");
+        }
+        NodeStartup.Prepare(app.Services, settings, log);
 
         app.UseExceptionHandler(errors => errors.Run(context =>
-            ApiErrors.Create(context, StatusCodes.Status500InternalServerError, "Internal server error.").ExecuteAsync(context)));
+            StoreFailures.IsStoreFailure(context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error)
+                ? StoreFailures.WriteAsync(context)
+                : ApiErrors.Create(context, StatusCodes.Status500InternalServerError, "Internal server error.").ExecuteAsync(context)));
         app.UseStatusCodePages(context =>
             context.HttpContext.Response.HasStarted
                 ? Task.CompletedTask
@@ -143,9 +131,14 @@ public static class ReframeApp
                     context.HttpContext.Response.StatusCode == StatusCodes.Status404NotFound ? "Not found." : "Request failed.")
                     .ExecuteAsync(context.HttpContext));
 
+        app.MapHealth();
+        app.MapMetrics();
+        if (!settings.RunsApi)
+        {
+            return app; // a worker node serves health and metrics only
+        }
         app.MapGenerations();
         app.MapResultFiles();
-        app.MapHealth();
         app.MapOpenApi();
         app.MapScalarApiReference(scalar => scalar.WithTitle("Reframe API"));
         app.MapGet("/docs", () => Microsoft.AspNetCore.Http.Results.Redirect("/scalar/v1")).ExcludeFromDescription();
@@ -153,10 +146,4 @@ public static class ReframeApp
         app.MapPlayground(); // also sends "/" to the playground
         return app;
     }
-}
-
-/// <summary>Records whether the embedded SQLite backend was opened (rather than a store a host registered).</summary>
-internal sealed class OpenedSqliteBackend
-{
-    public SqliteBackend? Backend { get; set; }
 }

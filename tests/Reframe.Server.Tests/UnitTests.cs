@@ -1,5 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
+using Reframe.Core.Auth;
 using Reframe.Server.Auth;
 using Reframe.Server.Tasks;
+using Reframe.Storage.Files;
+using Reframe.Workers;
 
 namespace Reframe.Server.Tests;
 
@@ -40,37 +44,45 @@ public sealed class GenerationIdsTests
 
 public sealed class ApiKeyRingTests
 {
+    private static readonly CancellationToken None = CancellationToken.None;
+
     [Fact]
-    public void Authenticate_ReturnsOwner_OnlyForAnAcceptedKey()
+    public async Task Authenticate_ReturnsOwner_OnlyForAnAcceptedKey()
     {
         var ring = new ApiKeyRing([ApiKeyRing.Hash("key-one"), ApiKeyRing.Hash("key-two")]);
-        var one = ring.Authenticate("key-one");
-        var two = ring.Authenticate("key-two");
+        var one = await ring.AuthenticateAsync("key-one", None);
+        var two = await ring.AuthenticateAsync("key-two", None);
         Assert.NotNull(one);
         Assert.NotNull(two);
         Assert.NotEqual(one, two);
-        Assert.Null(ring.Authenticate("key-one "));
-        Assert.Null(ring.Authenticate("KEY-ONE"));
-        Assert.Null(ring.Authenticate(""));
-        Assert.Null(ring.Authenticate(new string('k', 10_000)));
+        Assert.Null(await ring.AuthenticateAsync("key-one ", None));
+        Assert.Null(await ring.AuthenticateAsync("KEY-ONE", None));
+        Assert.Null(await ring.AuthenticateAsync("", None));
+        Assert.Null(await ring.AuthenticateAsync(new string('k', 10_000), None));
     }
 
     [Fact]
-    public void KeysFile_HoldsOnlyTheHash_OfACreatedKey()
+    public async Task StoreKeys_WorkAtOnce_AndARevokedOneStopsWithinTheCacheTime()
     {
         var dir = Path.Combine(Path.GetTempPath(), "reframe-keys-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var path = Path.Combine(dir, ApiKeyFile.FileName);
-            var key = ApiKeyFile.CreateKey(path, "test");
-            var text = File.ReadAllText(path);
-            Assert.DoesNotContain(key, text, StringComparison.Ordinal);
-            var ring = new ApiKeyRing(ApiKeyFile.Read(path));
-            Assert.NotNull(ring.Authenticate(key));
+            var store = FileApiKeyStore.InDataDirectory(dir);
+            var time = new FakeTimeProvider();
+            var ring = new ApiKeyRing([], store, time);
+            var key = ApiKeys.NewKey();
+            Assert.Null(await ring.AuthenticateAsync(key, None));
+            await store.AddAsync(ApiKeys.Hash(key), "later", None); // as the CLI does while the service runs
+            Assert.NotNull(await ring.AuthenticateAsync(key, None));
+            Assert.DoesNotContain(key, await File.ReadAllTextAsync(store.Path), StringComparison.Ordinal);
             if (!OperatingSystem.IsWindows())
             {
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.Path));
             }
+
+            await store.RevokeAsync("later", None);
+            time.Advance(ApiKeyRing.AcceptedFor + TimeSpan.FromMilliseconds(1));
+            Assert.Null(await ring.AuthenticateAsync(key, None));
         }
         finally
         {

@@ -21,6 +21,15 @@ public interface ITaskStore
 
     /// <summary>Deletes every final task whose retention has passed and returns their result file tokens.</summary>
     Task<IReadOnlyList<string>> PurgeExpiredAsync(CancellationToken cancellationToken);
+
+    /// <summary>The owner's queued and generating tasks (for the per-key limit), counted by the store of every node.</summary>
+    Task<long> CountActiveAsync(string ownerId, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="taskIds"/> are queued or generating (their stored inputs are still needed).</summary>
+    Task<IReadOnlySet<Guid>> ActiveTaskIdsAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken cancellationToken);
+
+    /// <summary>Which of <paramref name="fileTokens"/> a task still refers to (the others are orphaned blobs).</summary>
+    Task<IReadOnlySet<string>> ReferencedFileTokensAsync(IReadOnlyCollection<string> fileTokens, CancellationToken cancellationToken);
 }
 
 public enum CancelOutcome

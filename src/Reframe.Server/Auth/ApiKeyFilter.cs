@@ -10,21 +10,21 @@ public sealed class ApiKeyFilter : IEndpointFilter
 
     public ApiKeyFilter(ApiKeyRing keys) => _keys = keys;
 
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
         var header = http.Request.Headers.Authorization.ToString();
         var owner = header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
-            ? _keys.Authenticate(header.AsSpan(Scheme.Length).Trim())
+            ? await _keys.AuthenticateAsync(header[Scheme.Length..].Trim(), http.RequestAborted).ConfigureAwait(false)
             : null;
         if (owner is null)
         {
-            return ValueTask.FromResult<object?>(ApiErrors.Unauthorized(http));
+            return ApiErrors.Unauthorized(http);
         }
         http.Features.Set(new Caller(owner));
-        return next(context);
+        return await next(context).ConfigureAwait(false);
     }
 }
 

@@ -1,48 +1,78 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Reframe.Core.Auth;
 
 namespace Reframe.Server.Auth;
 
 /// <summary>
-/// The accepted keys, held only as SHA-256 hashes. A presented key is hashed and compared against every
-/// accepted hash in constant time (no early exit, no dictionary probe), so timing tells nothing about which
-/// bytes matched. Keys are long random strings, so a fast hash is the right tool here (as for GitHub tokens);
-/// a password hash would only slow every request.
+/// Decides whether a presented key is accepted: the keys of <c>REFRAME_API_KEYS</c> (held only as SHA-256 hashes,
+/// compared in constant time with no early exit) and the key store (the keys file, or the database's table), asked
+/// on every call so a key created with the CLI works on every node at once. A store's positive answer is remembered
+/// for <see cref="AcceptedFor"/> to spare the database a query per request, so a revoked key stops working within
+/// that time. Only the SHA-256 of the presented key is looked up, so lookup timing says nothing about the key.
 /// </summary>
 public sealed class ApiKeyRing
 {
-    private readonly byte[][] _hashes;
+    public static readonly TimeSpan AcceptedFor = TimeSpan.FromSeconds(2);
 
-    public ApiKeyRing(IEnumerable<byte[]> hashes)
+    private readonly byte[][] _configured;
+    private readonly IApiKeyStore? _store;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, long> _recentlyAccepted = new(StringComparer.Ordinal);
+
+    public ApiKeyRing(IEnumerable<byte[]> configuredHashes, IApiKeyStore? store = null, TimeProvider? time = null)
     {
-        _hashes = hashes.Select(h => h.ToArray()).ToArray();
+        _configured = configuredHashes.Select(h => h.ToArray()).ToArray();
+        _store = store;
+        _time = time ?? TimeProvider.System;
     }
 
-    public int Count => _hashes.Length;
+    /// <summary>Keys from REFRAME_API_KEYS.</summary>
+    public int ConfiguredCount => _configured.Length;
 
-    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    public static byte[] Hash(string key) => ApiKeys.Hash(key);
 
     /// <summary>The owner id for tasks created with this key: hex of its hash (the key itself is never stored).</summary>
     public static string OwnerIdOf(byte[] hash) => Convert.ToHexStringLower(hash.AsSpan(0, 16));
 
     /// <summary>The owner id when <paramref name="presentedKey"/> is accepted, else null.</summary>
-    public string? Authenticate(ReadOnlySpan<char> presentedKey)
+    public async ValueTask<string?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
-        if (presentedKey.IsEmpty || presentedKey.Length > 512)
+        ArgumentNullException.ThrowIfNull(presentedKey);
+        if (presentedKey.Length is 0 or > 512)
         {
             return null;
         }
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(presentedKey.Length)];
-        var length = Encoding.UTF8.GetBytes(presentedKey, utf8);
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(utf8[..length], hash);
-        var match = -1;
-        for (var i = 0; i < _hashes.Length; i++)
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presentedKey));
+        var found = false;
+        foreach (var candidate in _configured)
         {
             // Every hash is compared even after a match.
-            var equal = CryptographicOperations.FixedTimeEquals(hash, _hashes[i]);
-            match = equal ? i : match;
+            found |= CryptographicOperations.FixedTimeEquals(hash, candidate);
         }
-        return match < 0 ? null : OwnerIdOf(_hashes[match]);
+        if (!found && _store is not null)
+        {
+            var hex = Convert.ToHexStringLower(hash);
+            var now = _time.GetTimestamp();
+            if (_recentlyAccepted.TryGetValue(hex, out var until) && until > now)
+            {
+                found = true;
+            }
+            else if (await _store.ContainsAsync(hash, cancellationToken).ConfigureAwait(false))
+            {
+                found = true;
+                if (_recentlyAccepted.Count > 10_000)
+                {
+                    _recentlyAccepted.Clear();
+                }
+                _recentlyAccepted[hex] = now + (long)(AcceptedFor.TotalSeconds * _time.TimestampFrequency);
+            }
+            else
+            {
+                _recentlyAccepted.TryRemove(hex, out _);
+            }
+        }
+        return found ? OwnerIdOf(hash) : null;
     }
 }

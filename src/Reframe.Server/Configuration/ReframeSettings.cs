@@ -20,6 +20,19 @@ public sealed record ReframeSettings
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TaskQueueOptions Queue { get; init; } = new();
 
+    /// <summary>REFRAME_ROLE: what this process runs.</summary>
+    public ReframeRole Role { get; init; } = ReframeRole.All;
+
+    /// <summary>REFRAME_DATABASE_URL: a PostgreSQL URL or Npgsql connection string; null means SQLite in the data directory.</summary>
+    public string? DatabaseUrl { get; init; }
+
+    /// <summary>REFRAME_BLOB_URL and the S3 settings; null means results in the data directory.</summary>
+    public BlobSettings? Blobs { get; init; }
+
+    public bool RunsApi => Role != ReframeRole.Worker;
+
+    public bool RunsWorkers => Role != ReframeRole.Api && Workers > 0;
+
     public string ResultsDirectory => Path.Combine(DataDirectory, "results");
     public string WorkDirectory => Path.Combine(DataDirectory, "work");
 
@@ -29,8 +42,18 @@ public sealed record ReframeSettings
         var dataDir = configuration["REFRAME_DATA_DIR"];
         dataDir = string.IsNullOrWhiteSpace(dataDir) ? "./data" : dataDir;
         var defaults = new TaskQueueOptions();
+        var role = ParseRole(configuration["REFRAME_ROLE"]);
+        var databaseUrl = configuration["REFRAME_DATABASE_URL"] is { Length: > 0 } url ? url : null;
+        if (role != ReframeRole.All && databaseUrl is null)
+        {
+            throw new InvalidOperationException(
+                $"REFRAME_ROLE={role.ToString().ToLowerInvariant()} needs a database shared by the nodes (REFRAME_DATABASE_URL): the embedded SQLite store belongs to one process.");
+        }
         return new ReframeSettings
         {
+            Role = role,
+            DatabaseUrl = databaseUrl,
+            Blobs = BlobSettings.FromConfiguration(configuration),
             DataDirectory = Path.GetFullPath(dataDir, contentRoot),
             ApiKeys = (configuration["REFRAME_API_KEYS"] ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -47,6 +70,14 @@ public sealed record ReframeSettings
             },
         };
     }
+
+    private static ReframeRole ParseRole(string? raw) => raw?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "ALL" => ReframeRole.All,
+        "API" => ReframeRole.Api,
+        "WORKER" => ReframeRole.Worker,
+        _ => throw new InvalidOperationException($"REFRAME_ROLE='{raw}' must be all, api or worker."),
+    };
 
     private static int Int(IConfiguration c, string key, int fallback, int min, int max) =>
         (int)Long(c, key, fallback, min, max);

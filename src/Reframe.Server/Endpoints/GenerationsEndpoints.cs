@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Reframe.Core.Blobs;
 using Reframe.Core.Tasks;
+using Reframe.Core.Webhooks;
 using Reframe.Server.Auth;
 using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
 using Reframe.Server.Errors;
 using Reframe.Server.Tasks;
 using Reframe.Server.Validation;
-using Reframe.Server.Webhooks;
-using Reframe.Server.Workers;
 
 namespace Reframe.Server.Endpoints;
 
@@ -52,7 +52,7 @@ public static class GenerationsEndpoints
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, QueueSignal signal, ReframeSettings settings, WebhookOutbox webhooks)
+    private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, ReframeSettings settings, IWebhookOutbox webhooks, IBlobStore blobs)
     {
         var limit = settings.MaxRequestBytes;
         if (context.Request.ContentLength > limit)
@@ -99,18 +99,19 @@ public static class GenerationsEndpoints
             {
                 return ApiErrors.Create(context, StatusCodes.Status400BadRequest, ApiErrors.BodyValidation, validation.Errors);
             }
-            var options = validation.Options!;
             var id = Guid.NewGuid();
+            // Large inline inputs go to the blob store first; the row keeps a reference (and stays small).
+            var options = await InputOffload.StoreLargeInputsAsync(blobs, id, validation.Options!, CancellationToken.None).ConfigureAwait(false);
             var seed = options.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
             if (options.WebhookUrl is { } webhookUrl)
             {
                 // Tracked before the task exists, so no crash can leave a task whose webhook is forgotten.
                 await webhooks.TrackAsync(id, Caller.Of(context).OwnerId, webhookUrl, PublicBaseUrl(context, settings), CancellationToken.None).ConfigureAwait(false);
             }
-            // Durable before we answer: the call returns once the row is committed (and the WAL fsynced).
+            // Durable before we answer: the call returns once the row is committed (and the WAL fsynced). The store
+            // signals the queue itself, so idle workers on every node wake up.
             await store.CreateAsync(new NewGenerationTask(id, Caller.Of(context).OwnerId, CanonicalRequest.Write(options), seed), CancellationToken.None)
                 .ConfigureAwait(false);
-            signal.Notify();
             var response = new GenerationResponse(GenerationIds.Format(id), TaskStateMachine.WireName(GenerationTaskStatus.Queued), null, null,
                 new MetaInfo(new UsageInfo(0), Seed: seed));
             return Respond(context, response, StatusCodes.Status200OK);
@@ -131,7 +132,7 @@ public static class GenerationsEndpoints
         return Respond(context, ResponseMapper.ToResponse(task, PublicBaseUrl(context, settings)), StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext context, ITaskStore store, RunningTasks running, ReframeSettings settings)
+    private static async Task<IResult> CancelAsync(HttpContext context, ITaskStore store, ReframeSettings settings)
     {
         if (!GenerationIds.TryParse(context.Request.Query["generation_id"], out var id))
         {
@@ -145,9 +146,7 @@ public static class GenerationsEndpoints
                 return ApiErrors.NotFound(context);
             case CancelOutcome.AlreadyEnded:
                 return ApiErrors.Conflict(context);
-            case CancelOutcome.CancelRequested:
-                running.RequestCancel(id);
-                break;
+            // CancelRequested: the store signals it to the worker holding the task, on whichever node.
         }
         var task = await store.FindAsync(id, owner, CancellationToken.None).ConfigureAwait(false);
         return task is null

@@ -3,7 +3,7 @@ using Reframe.Core.Tasks;
 using Reframe.Engines.Classic;
 using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
-using Reframe.Server.Workers;
+using Reframe.Workers;
 
 namespace Reframe.Server.Endpoints;
 
@@ -25,9 +25,13 @@ public static class HealthEndpoints
     private static async Task<IResult> ReadyAsync(ITaskQueue queue, ReframeSettings settings, RunningTasks running,
         IServiceProvider services, CancellationToken ct)
     {
-        var engine = services.GetService<IVideoEngine>()?.Status ?? new EngineStatus(ClassicEngine.EngineName, "cpu");
+        // An API node (REFRAME_ROLE=api) runs no engine and no worker loop: it says so rather than naming a default.
+        var engine = !settings.RunsWorkers
+            ? new EngineStatus("none", "none")
+            : services.GetService<IVideoEngine>()?.Status ?? new EngineStatus(ClassicEngine.EngineName, "cpu");
         var queued = await queue.CountQueuedAsync(ct).ConfigureAwait(false);
-        return TypedResults.Json(new HealthReport("ok", queued, settings.Workers, running.Count, engine.Engine, engine.Device, engine.DType, engine.Detail),
+        var workers = settings.RunsWorkers ? settings.Workers : 0;
+        return TypedResults.Json(new HealthReport("ok", queued, workers, running.Count, engine.Engine, engine.Device, engine.DType, engine.Detail),
             ServerJson.Default.HealthReport);
     }
 }

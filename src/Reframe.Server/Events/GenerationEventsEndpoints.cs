@@ -7,6 +7,7 @@ using Reframe.Server.Contracts;
 using Reframe.Server.Endpoints;
 using Reframe.Server.Errors;
 using Reframe.Server.Tasks;
+using Reframe.Workers;
 
 namespace Reframe.Server.Events;
 
@@ -17,9 +18,10 @@ namespace Reframe.Server.Events;
 /// A comment line goes out as a heartbeat when nothing changed for a while, so proxies keep the stream open.
 /// </summary>
 /// <remarks>
-/// The stream reads the store (not in-process state), so it follows a task run by any node. Workers write
-/// progress about once a second; polling the store at <see cref="EventStreamSettings.PollInterval"/> is cheap
-/// (one indexed read per connected client) and needs no fan-out machinery.
+/// The stream reads the store (not in-process state), so it follows a task run by any node. It re-reads when the
+/// store signals a change of the task (<see cref="ITaskSignals"/>: LISTEN/NOTIFY with PostgreSQL, so a worker on another
+/// node wakes it), at most every <see cref="EventStreamSettings.MinInterval"/>, and at
+/// <see cref="EventStreamSettings.PollInterval"/> when nothing was signalled, as a fallback for lost notifications.
 /// </remarks>
 public static class GenerationEventsEndpoints
 {
@@ -38,7 +40,7 @@ public static class GenerationEventsEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        HttpContext context, ITaskStore store, ReframeSettings settings, EventStreamSettings streaming, TimeProvider time)
+        HttpContext context, ITaskStore store, ITaskSignals signals, ReframeSettings settings, EventStreamSettings streaming, TimeProvider time)
     {
         if (!GenerationIds.TryParse(context.Request.Query["generation_id"], out var id))
         {
@@ -58,6 +60,7 @@ public static class GenerationEventsEndpoints
         response.Headers["X-Accel-Buffering"] = "no"; // nginx: do not buffer the stream
         var baseUrl = GenerationsEndpoints.PublicBaseUrl(context, settings);
 
+        using var changes = new TaskChangeWaiter(signals, id);
         string? lastSent = null;
         var lastWrite = time.GetTimestamp();
         var sequence = 0;
@@ -86,7 +89,13 @@ public static class GenerationEventsEndpoints
                 {
                     break;
                 }
-                await Task.Delay(streaming.PollInterval, time, cancellationToken).ConfigureAwait(false);
+                changes.WatchQueue = task.Status == GenerationTaskStatus.Queued;
+                var wait = Math.Min(streaming.PollInterval.TotalMilliseconds, streaming.HeartbeatInterval.TotalMilliseconds);
+                await Task.WhenAny(changes.NextAsync(), Task.Delay(TimeSpan.FromMilliseconds(wait), time, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                // Bursts of signals (a thousand submissions) cost one read per interval, not one per signal.
+                await Task.Delay(streaming.MinInterval, time, cancellationToken).ConfigureAwait(false);
+                changes.Rearm();
                 var next = await store.FindAsync(id, owner, cancellationToken).ConfigureAwait(false);
                 if (next is null)
                 {
@@ -117,7 +126,12 @@ public static class GenerationEventsEndpoints
 /// <summary>Tunables of the event stream (REFRAME_EVENTS_POLL_MS, REFRAME_EVENTS_HEARTBEAT_SECONDS).</summary>
 public sealed record EventStreamSettings
 {
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>The fallback re-read when no change was signalled.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(5000);
+
+    /// <summary>The least time between two reads of one stream, however many signals arrive.</summary>
+    public TimeSpan MinInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     public static EventStreamSettings FromConfiguration(IConfiguration configuration)
@@ -125,7 +139,7 @@ public sealed record EventStreamSettings
         ArgumentNullException.ThrowIfNull(configuration);
         return new EventStreamSettings
         {
-            PollInterval = TimeSpan.FromMilliseconds(ConfigurationNumbers.Read(configuration, "REFRAME_EVENTS_POLL_MS", 500, 50, 60_000)),
+            PollInterval = TimeSpan.FromMilliseconds(ConfigurationNumbers.Read(configuration, "REFRAME_EVENTS_POLL_MS", 5000, 50, 60_000)),
             HeartbeatInterval = TimeSpan.FromSeconds(ConfigurationNumbers.Read(configuration, "REFRAME_EVENTS_HEARTBEAT_SECONDS", 15, 1, 3600)),
         };
     }

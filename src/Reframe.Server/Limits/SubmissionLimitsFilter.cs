@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Reframe.Core.Tasks;
 using Reframe.Server.Auth;
 using Reframe.Server.Errors;
 
@@ -11,14 +12,14 @@ namespace Reframe.Server.Limits;
 /// generating tasks. One instance for the app (its per-key gates must be shared by all requests). Reads (GET, DELETE, events) are not limited, so a client over its limit can still watch
 /// and cancel what it has.
 /// </summary>
-public sealed class SubmissionLimitsFilter(SubmissionLimitSettings settings, KeyRateLimiter rate, IServiceProvider services) : IEndpointFilter
+public sealed class SubmissionLimitsFilter(SubmissionLimitSettings settings, KeyRateLimiter rate, ITaskStore store) : IEndpointFilter
 {
     /// <summary>What a client waits before retrying when its active-task limit is full: tasks take seconds to minutes.</summary>
     public static readonly TimeSpan ActiveLimitRetryAfter = TimeSpan.FromSeconds(10);
 
-    // One gate per owner, so two concurrent POSTs of one key cannot both pass a count of max-1.
+    // One gate per owner, so two concurrent POSTs of one key to this node cannot both pass a count of max-1. (Two API
+    // nodes may each let one through at the limit: the cap is a guard against runaway clients, not an invoice.)
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
-    private readonly ActiveTaskCounter? _counter = settings.MaxActiveTasksPerKey > 0 ? services.GetService<ActiveTaskCounter>() : null;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -31,7 +32,7 @@ public sealed class SubmissionLimitsFilter(SubmissionLimitSettings settings, Key
             return TooMany(http, wait, $"Too many requests: this key may submit {settings.RatePerMinute} generations per minute " +
                                        "(REFRAME_RATE_LIMIT_PER_MINUTE). Retry after the time in the Retry-After header.");
         }
-        if (_counter is null)
+        if (settings.MaxActiveTasksPerKey <= 0)
         {
             return await next(context).ConfigureAwait(false);
         }
@@ -39,7 +40,7 @@ public sealed class SubmissionLimitsFilter(SubmissionLimitSettings settings, Key
         await gate.WaitAsync(http.RequestAborted).ConfigureAwait(false);
         try
         {
-            var active = await _counter.CountAsync(owner, http.RequestAborted).ConfigureAwait(false);
+            var active = await store.CountActiveAsync(owner, http.RequestAborted).ConfigureAwait(false);
             if (active >= settings.MaxActiveTasksPerKey)
             {
                 return TooMany(http, ActiveLimitRetryAfter,

@@ -11,17 +11,21 @@ public sealed class SqliteBackend : IAsyncDisposable
     private readonly DataDirectoryLock _lock;
     private readonly SqliteDatabase _db;
     private readonly SqliteSubmissionBatcher _batcher;
+    private readonly TaskSignalHub _signals = new();
 
     private SqliteBackend(DataDirectoryLock directoryLock, SqliteDatabase db, TaskQueueOptions options, TimeProvider time)
     {
         _lock = directoryLock;
         _db = db;
-        _batcher = new SqliteSubmissionBatcher(db);
-        Store = new SqliteTaskStore(db, _batcher, options, time);
-        QueueImpl = new SqliteTaskQueue(db, options, time);
+        _batcher = new SqliteSubmissionBatcher(db, _signals);
+        Store = new SqliteTaskStore(db, _batcher, options, time, _signals);
+        QueueImpl = new SqliteTaskQueue(db, options, time, _signals);
     }
 
     public ITaskStore Store { get; }
+
+    /// <summary>In-process notifications: one process owns the file, so nobody else can change it.</summary>
+    public ITaskSignals Signals => _signals;
 
     public ITaskQueue Queue => QueueImpl;
 

@@ -13,12 +13,14 @@ internal sealed class SqliteSubmissionBatcher : IAsyncDisposable
     private const int MaxBatch = 512;
 
     private readonly SqliteDatabase _db;
+    private readonly TaskSignalHub _signals;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public SqliteSubmissionBatcher(SqliteDatabase db)
+    public SqliteSubmissionBatcher(SqliteDatabase db, TaskSignalHub signals)
     {
         _db = db;
+        _signals = signals;
         _loop = Task.Run(RunAsync);
     }
 
@@ -45,6 +47,7 @@ internal sealed class SqliteSubmissionBatcher : IAsyncDisposable
             try
             {
                 await _db.WriteAsync(connection => InsertAll(connection, batch), CancellationToken.None).ConfigureAwait(false);
+                _signals.Publish(new TaskSignal(TaskSignalKind.Queued, Guid.Empty));
                 foreach (var p in batch)
                 {
                     p.Committed.TrySetResult();

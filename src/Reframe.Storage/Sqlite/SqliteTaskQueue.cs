@@ -16,15 +16,74 @@ internal sealed class SqliteTaskQueue : ITaskQueue
     private readonly SqliteDatabase _db;
     private readonly TaskQueueOptions _options;
     private readonly TimeProvider _time;
+    private readonly TaskSignalHub _signals;
 
-    public SqliteTaskQueue(SqliteDatabase db, TaskQueueOptions options, TimeProvider time)
+    public SqliteTaskQueue(SqliteDatabase db, TaskQueueOptions options, TimeProvider time, TaskSignalHub signals)
     {
+        _signals = signals;
         _db = db;
         _options = options;
         _time = time;
     }
 
-    public Task<TaskLease?> TryLeaseAsync(string workerId, CancellationToken cancellationToken)
+    // Each write raises its signal once it has committed (the Core methods below do the writing).
+    public async Task<TaskLease?> TryLeaseAsync(string workerId, CancellationToken cancellationToken)
+    {
+        var lease = await TryLeaseCoreAsync(workerId, cancellationToken).ConfigureAwait(false);
+        if (lease is not null)
+        {
+            _signals.Publish(new TaskSignal(TaskSignalKind.Changed, lease.TaskId));
+        }
+        return lease;
+    }
+
+    public async Task<LeaseState> RenewAsync(TaskLease lease, TaskProgress? progress, CancellationToken cancellationToken)
+    {
+        var state = await RenewCoreAsync(lease, progress, cancellationToken).ConfigureAwait(false);
+        if (progress is not null && state != LeaseState.Lost)
+        {
+            _signals.Publish(new TaskSignal(TaskSignalKind.Changed, lease.TaskId));
+        }
+        return state;
+    }
+
+    public async Task<LeaseState> CompleteAsync(TaskLease lease, TaskResult result, CancellationToken cancellationToken) =>
+        Ended(lease, await CompleteCoreAsync(lease, result, cancellationToken).ConfigureAwait(false));
+
+    public async Task<LeaseState> FailAsync(TaskLease lease, TaskError error, CancellationToken cancellationToken) =>
+        Ended(lease, await FailCoreAsync(lease, error, cancellationToken).ConfigureAwait(false));
+
+    public async Task<LeaseState> ReleaseAsync(TaskLease lease, CancellationToken cancellationToken)
+    {
+        var state = Ended(lease, await ReleaseCoreAsync(lease, cancellationToken).ConfigureAwait(false));
+        if (state == LeaseState.Held)
+        {
+            _signals.Publish(new TaskSignal(TaskSignalKind.Queued, lease.TaskId));
+        }
+        return state;
+    }
+
+    public async Task<int> RecoverExpiredLeasesAsync(CancellationToken cancellationToken)
+    {
+        var moved = await RecoverExpiredLeasesCoreAsync(cancellationToken).ConfigureAwait(false);
+        if (moved > 0)
+        {
+            _signals.Publish(new TaskSignal(TaskSignalKind.Queued, Guid.Empty));
+            _signals.Publish(new TaskSignal(TaskSignalKind.Resync, Guid.Empty));
+        }
+        return moved;
+    }
+
+    private LeaseState Ended(TaskLease lease, LeaseState state)
+    {
+        if (state != LeaseState.Lost)
+        {
+            _signals.Publish(new TaskSignal(TaskSignalKind.Changed, lease.TaskId));
+        }
+        return state;
+    }
+
+    private Task<TaskLease?> TryLeaseCoreAsync(string workerId, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var token = Guid.NewGuid();
@@ -50,7 +109,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
         }, cancellationToken);
     }
 
-    public Task<LeaseState> RenewAsync(TaskLease lease, TaskProgress? progress, CancellationToken cancellationToken)
+    private Task<LeaseState> RenewCoreAsync(TaskLease lease, TaskProgress? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         var now = _time.GetUtcNow();
@@ -74,7 +133,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
         }, cancellationToken);
     }
 
-    public Task<LeaseState> CompleteAsync(TaskLease lease, TaskResult result, CancellationToken cancellationToken)
+    private Task<LeaseState> CompleteCoreAsync(TaskLease lease, TaskResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(result);
@@ -98,7 +157,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
         }, cancellationToken);
     }
 
-    public Task<LeaseState> FailAsync(TaskLease lease, TaskError error, CancellationToken cancellationToken)
+    private Task<LeaseState> FailCoreAsync(TaskLease lease, TaskError error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(error);
@@ -111,7 +170,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
         }, cancellationToken);
     }
 
-    public Task<LeaseState> ReleaseAsync(TaskLease lease, CancellationToken cancellationToken)
+    private Task<LeaseState> ReleaseCoreAsync(TaskLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         var now = _time.GetUtcNow();
@@ -146,7 +205,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
             : LeaseState.Lost;
     }
 
-    public Task<int> RecoverExpiredLeasesAsync(CancellationToken cancellationToken)
+    private Task<int> RecoverExpiredLeasesCoreAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         return _db.WriteAsync(connection => Recover(connection, now, "lease_expires_at <= $now"), cancellationToken);

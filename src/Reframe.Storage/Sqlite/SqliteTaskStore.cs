@@ -12,10 +12,12 @@ internal sealed class SqliteTaskStore : ITaskStore
     private readonly SqliteSubmissionBatcher _batcher;
     private readonly TaskQueueOptions _options;
     private readonly TimeProvider _time;
+    private readonly TaskSignalHub _signals;
     private readonly FinalTaskCache _finished = new();
 
-    public SqliteTaskStore(SqliteDatabase db, SqliteSubmissionBatcher batcher, TaskQueueOptions options, TimeProvider time)
+    public SqliteTaskStore(SqliteDatabase db, SqliteSubmissionBatcher batcher, TaskQueueOptions options, TimeProvider time, TaskSignalHub signals)
     {
+        _signals = signals;
         _db = db;
         _batcher = batcher;
         _options = options;
@@ -87,7 +89,21 @@ internal sealed class SqliteTaskStore : ITaskStore
         }
     }
 
-    public Task<CancelOutcome> RequestCancelAsync(Guid id, string ownerId, CancellationToken cancellationToken)
+    public async Task<CancelOutcome> RequestCancelAsync(Guid id, string ownerId, CancellationToken cancellationToken)
+    {
+        var outcome = await CancelAsync(id, ownerId, cancellationToken).ConfigureAwait(false);
+        if (outcome == CancelOutcome.CancelRequested)
+        {
+            _signals.Publish(new TaskSignal(TaskSignalKind.CancelRequested, id));
+        }
+        if (outcome is CancelOutcome.CancelRequested or CancelOutcome.CancelledWhileQueued)
+        {
+            _signals.Publish(new TaskSignal(TaskSignalKind.Changed, id));
+        }
+        return outcome;
+    }
+
+    private Task<CancelOutcome> CancelAsync(Guid id, string ownerId, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         return _db.WriteAsync(connection =>
@@ -148,5 +164,54 @@ internal sealed class SqliteTaskStore : ITaskStore
             }
             return tokens;
         }, cancellationToken);
+    }
+
+    public Task<long> CountActiveAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerId);
+        return Task.FromResult(_db.Read(session =>
+        {
+            var cmd = session.Command("SELECT COUNT(*) FROM tasks WHERE owner_id = $owner AND status IN (0, 1)", "$owner");
+            cmd.Parameters[0].Value = ownerId;
+            return (long)cmd.ExecuteScalar()!;
+        }));
+    }
+
+    public Task<IReadOnlySet<string>> ReferencedFileTokensAsync(IReadOnlyCollection<string> fileTokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fileTokens);
+        return Task.FromResult<IReadOnlySet<string>>(_db.Read(session =>
+        {
+            var cmd = session.Command("SELECT 1 FROM tasks WHERE file_token = $token LIMIT 1", "$token");
+            var referenced = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var token in fileTokens)
+            {
+                cmd.Parameters[0].Value = token;
+                if (cmd.ExecuteScalar() is not null)
+                {
+                    referenced.Add(token);
+                }
+            }
+            return referenced;
+        }));
+    }
+
+    public Task<IReadOnlySet<Guid>> ActiveTaskIdsAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        return Task.FromResult<IReadOnlySet<Guid>>(_db.Read(session =>
+        {
+            var cmd = session.Command("SELECT 1 FROM tasks WHERE id = $id AND status IN (0, 1)", "$id");
+            var active = new HashSet<Guid>();
+            foreach (var id in taskIds)
+            {
+                cmd.Parameters[0].Value = id.ToString();
+                if (cmd.ExecuteScalar() is not null)
+                {
+                    active.Add(id);
+                }
+            }
+            return active;
+        }));
     }
 }

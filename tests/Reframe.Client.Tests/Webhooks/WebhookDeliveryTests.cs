@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Reframe.Client.Tests.Support;
-using Reframe.Server.Webhooks;
+using Reframe.Core.Webhooks;
+using Reframe.Workers.Webhooks;
 
 namespace Reframe.Client.Tests.Webhooks;
 
@@ -105,7 +106,7 @@ public sealed class WebhookDeliveryTests
 
     private static async Task<WebhookDelivery> WaitForStateAsync(ReframeService service, string id, WebhookDeliveryState state)
     {
-        var outbox = service.Services.GetRequiredService<WebhookOutbox>();
+        var outbox = service.Services.GetRequiredService<IWebhookOutbox>();
         var taskId = Guid.Parse(id.AsSpan(0, 36));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

@@ -1,5 +1,5 @@
 using Reframe.Client.Tests.Support;
-using Reframe.Server.Webhooks;
+using Reframe.Workers.Webhooks;
 
 namespace Reframe.Client.Tests.Webhooks;
 

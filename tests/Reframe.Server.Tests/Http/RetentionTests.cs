@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Reframe.Server.Tests.Infrastructure;
-using Reframe.Server.Workers;
+using Reframe.Workers;
 
 namespace Reframe.Server.Tests.Http;
 
