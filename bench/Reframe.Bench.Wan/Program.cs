@@ -4,6 +4,8 @@ using Reframe.Bench.Wan;
 //   denoise-step [steps] [threads]   one denoising step of the tiny DiT loop
 //   t5 [runs]              tokenizer throughput and the tiny UMT5 forward
 //   vae [iterations]       checkpoint [megabytes]
+//   vae-speed [threads]    VAE encode/decode at 832x480, the previous path against ours
+//   conv-guard             the convolution guard's cost on the real VAE's shapes
 //   cost-model             expected minutes per task of the real model on one H100, from the FLOP count
 string scenario = args.Length > 0 ? args[0] : "denoise-step";
 switch (scenario)
@@ -27,6 +29,12 @@ switch (scenario)
         return 0;
     case "vae":
         VaeBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        return 0;
+    case VaeSpeedScenario.Name:
+        VaeSpeedScenario.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
+        return 0;
+    case ConvGuardScenario.Name:
+        ConvGuardScenario.Run(Console.Out);
         return 0;
     case CostModelScenario.Name:
         CostModelScenario.Run(Console.Out);

@@ -20,12 +20,18 @@ public static class Convolutions
     /// thread: faster at 3-16 input channels; at 32, 48 and 96 the direct conv3d is).</summary>
     public const long FoldMaxInputChannels = 16;
 
+    /// <summary>
+    /// Benchmarks only (bench/Reframe.Bench.Wan measures before and after in one run): every convolution straight to
+    /// libtorch, as before this entry point existed. Never set by the service.
+    /// </summary>
+    internal static bool LibTorchOnlyForBenchmarks { get; set; }
+
     /// <summary>Conv3d: <paramref name="x"/> [B, Cin, T, H, W], <paramref name="weight"/> [Cout, Cin, kt, kh, kw].</summary>
     public static Tensor Conv3d(Tensor x, Tensor weight, Tensor? bias, long[] stride, long[] padding)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
-        if (x.device.type != TorchSharp.DeviceType.CPU)
+        if (x.device.type != TorchSharp.DeviceType.CPU || LibTorchOnlyForBenchmarks)
         {
             return nn.functional.conv3d(x, weight, bias, stride, padding);
         }
@@ -44,7 +50,7 @@ public static class Convolutions
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
-        return x.device.type == TorchSharp.DeviceType.CPU
+        return x.device.type == TorchSharp.DeviceType.CPU && !LibTorchOnlyForBenchmarks
             ? Checked(x, weight, bias, stride, padding)
             : nn.functional.conv2d(x, weight, bias, stride, padding);
     }

@@ -26,9 +26,17 @@ public sealed class RmsNorm : nn.Module
         register_parameter(nameof(gamma), gamma);
     }
 
+    /// <summary>Benchmarks only: libtorch's <c>normalize</c>, as before (bench/Reframe.Bench.Wan's before/after run).</summary>
+    internal static bool LibTorchNormalizeForBenchmarks { get; set; }
+
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        if (LibTorchNormalizeForBenchmarks)
+        {
+            return (nn.functional.normalize(x, p: 2, dim: 1, eps: 1e-12) * _scale * gamma).MoveToOuterDisposeScope();
+        }
+
         // F.normalize's arithmetic (the L2 norm over channels, clamped at 1e-12, then a division) written out: libtorch's
         // normalize reduces over the strided channel dimension with its generic norm kernel, 1.4x (96 channels) to 4.4x
         // (4 channels) slower than sum-of-squares + sqrt on the CPU. sqrt(C) * gamma is folded into one factor: the
