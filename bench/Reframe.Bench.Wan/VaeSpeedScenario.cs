@@ -65,7 +65,7 @@ internal static class VaeSpeedScenario
     private static ((double Wall, double Cpu) Time, Tensor Output) Time(Func<Tensor> run, bool previous)
     {
         Convolutions.LibTorchOnlyForBenchmarks = previous;
-        RmsNorm.LibTorchNormalizeForBenchmarks = previous;
+        Reframe.Wan.Vae.RmsNorm.LibTorchNormalizeForBenchmarks = previous;
         try
         {
             var timing = Timing.Measure(() => run().Dispose(), 1, 3);
@@ -74,7 +74,7 @@ internal static class VaeSpeedScenario
         finally
         {
             Convolutions.LibTorchOnlyForBenchmarks = false;
-            RmsNorm.LibTorchNormalizeForBenchmarks = false;
+            Reframe.Wan.Vae.RmsNorm.LibTorchNormalizeForBenchmarks = false;
         }
     }
 }
