@@ -1,6 +1,7 @@
 using System.Globalization;
 using Reframe.Wan.Checkpoints;
 using Reframe.Wan.Modules;
+using Reframe.Wan.Modules.Cpu;
 using Reframe.Wan.Vae;
 using static TorchSharp.torch;
 
@@ -64,17 +65,8 @@ internal static class VaeSpeedScenario
 
     private static ((double Wall, double Cpu) Time, Tensor Output) Time(Func<Tensor> run, bool previous)
     {
-        Convolutions.LibTorchOnlyForBenchmarks = previous;
-        Reframe.Wan.Vae.RmsNorm.LibTorchNormalizeForBenchmarks = previous;
-        try
-        {
-            var timing = Timing.Measure(() => run().Dispose(), 1, 3);
-            return (timing, run());
-        }
-        finally
-        {
-            Convolutions.LibTorchOnlyForBenchmarks = false;
-            Reframe.Wan.Vae.RmsNorm.LibTorchNormalizeForBenchmarks = false;
-        }
+        using var path = previous ? CpuKernels.UseLibTorchOnly() : null;
+        var timing = Timing.Measure(() => run().Dispose(), 1, 3);
+        return (timing, run());
     }
 }

@@ -83,7 +83,7 @@ public sealed class Decoder3d : nn.Module
             probe?.Invoke($"decoder.upsamples.{i}", x);
         }
 
-        x = nn.functional.silu(_headNorm.Forward(x));
+        x = _headNorm.ForwardSilu(x);
         x = _headConv.Forward(x, cache);
         probe?.Invoke("decoder.head.2", x);
         return x.MoveToOuterDisposeScope();

@@ -77,7 +77,7 @@ public sealed class Encoder3d : nn.Module
             probe?.Invoke($"encoder.middle.{i}", x);
         }
 
-        x = nn.functional.silu(_headNorm.Forward(x));
+        x = _headNorm.ForwardSilu(x);
         x = _headConv.Forward(x, cache);
         probe?.Invoke("encoder.head.2", x);
         return x.MoveToOuterDisposeScope();

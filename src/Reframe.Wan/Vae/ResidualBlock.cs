@@ -35,11 +35,11 @@ public sealed class ResidualBlock : nn.Module, IVaeLayer
     {
         using var scope = NewDisposeScope();
         var h = _shortcut is null ? x : _shortcut.Forward(x); // [B, Cout, T, H, W]
-        var y = nn.functional.silu(_norm1.Forward(x));
+        var y = _norm1.ForwardSilu(x);
         y = _conv1.Forward(y, cache);
-        y = nn.functional.silu(_norm2.Forward(y));
+        y = _norm2.ForwardSilu(y);
         // residual.5 is Dropout(0.0): the identity at inference.
         y = _conv2.Forward(y, cache);
-        return (y + h).MoveToOuterDisposeScope();
+        return y.add_(h).MoveToOuterDisposeScope(); // y is this block's own fresh tensor
     }
 }

@@ -1,4 +1,5 @@
 using Reframe.Wan.Modules;
+using Reframe.Wan.Modules.Cpu;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,23 +27,36 @@ public sealed class RmsNorm : nn.Module
         register_parameter(nameof(gamma), gamma);
     }
 
-    /// <summary>Benchmarks only: libtorch's <c>normalize</c>, as before (bench/Reframe.Bench.Wan's before/after run).</summary>
-    internal static bool LibTorchNormalizeForBenchmarks { get; set; }
+    public Tensor Forward(Tensor x) => Normalize(x, silu: false);
 
-    public Tensor Forward(Tensor x)
+    /// <summary><c>silu(Forward(x))</c>, which is how the residual blocks and heads use the norm, in one pass where it can.</summary>
+    public Tensor ForwardSilu(Tensor x) => Normalize(x, silu: true);
+
+    private Tensor Normalize(Tensor x, bool silu)
     {
-        using var scope = NewDisposeScope();
-        if (LibTorchNormalizeForBenchmarks)
+        if (!CpuKernels.LibTorchOnly && RmsNormSilu.Takes(x))
         {
-            return (nn.functional.normalize(x, p: 2, dim: 1, eps: 1e-12) * _scale * gamma).MoveToOuterDisposeScope();
+            return RmsNormSilu.Run(x, ScaledGamma(), silu);
         }
 
-        // F.normalize's arithmetic (the L2 norm over channels, clamped at 1e-12, then a division) written out: libtorch's
-        // normalize reduces over the strided channel dimension with its generic norm kernel, 1.4x (96 channels) to 4.4x
-        // (4 channels) slower than sum-of-squares + sqrt on the CPU. sqrt(C) * gamma is folded into one factor: the
-        // result moves by about 1e-7 relative (one rounding), far inside the parity limit of 1e-4.
-        var norm = x.square().sum(1, keepdim: true).sqrt_().clamp_min_(1e-12);                   // [B, 1, ...]
-        return (x / norm * ScaledGamma()).MoveToOuterDisposeScope();
+        using var scope = NewDisposeScope();
+        Tensor y;
+        if (CpuKernels.LibTorchOnly)
+        {
+            // The path before any of this (benchmarks time against it; tests check it still matches).
+            y = nn.functional.normalize(x, p: 2, dim: 1, eps: 1e-12) * _scale * gamma;
+        }
+        else
+        {
+            // F.normalize's arithmetic (the L2 norm over channels, clamped at 1e-12, then a division) written out:
+            // libtorch's normalize reduces over the strided channel dimension with its generic norm kernel, 1.4x (96
+            // channels) to 4.4x (4 channels) slower than sum-of-squares + sqrt on the CPU. sqrt(C) * gamma is folded
+            // into one factor: the result moves by about 1e-7 relative (one rounding), far inside the parity limit.
+            var norm = x.square().sum(1, keepdim: true).sqrt_().clamp_min_(1e-12);                   // [B, 1, ...]
+            y = x / norm * ScaledGamma();
+        }
+
+        return (silu ? nn.functional.silu(y, inplace: true) : y).MoveToOuterDisposeScope();
     }
 
     private Tensor ScaledGamma()
