@@ -19,7 +19,11 @@ public sealed class FrameSampler(MediaSettings settings)
         var info = await new MediaProber(_ffmpeg).ProbeVideoAsync(path, cancellationToken);
         var duration = info.DurationSeconds > 0 ? info.DurationSeconds : info.FrameCount / info.FrameRate.Value;
         var samples = info.FrameCount > 0 ? Math.Min(count, info.FrameCount) : count;
-        var times = Enumerable.Range(0, samples).Select(i => duration * (i + 0.5) / samples).ToList();
+        // Aim at a frame's own timestamp (a hair before it): a seek lands on the first frame at or after the time asked,
+        // so a time inside the last frame's display span but after its timestamp would find no frame at all.
+        var times = info.FrameCount > 0
+            ? Enumerable.Range(0, samples).Select(i => Math.Max(0, (int)((i + 0.5) * info.FrameCount / samples) / info.FrameRate.Value - 0.001)).ToList()
+            : Enumerable.Range(0, samples).Select(i => duration * (i + 0.5) / samples).ToList();
         var frames = await GrabAsync(SampleArguments.VideoFrames(path, times, width, height, settings.FfmpegThreads), width, height, samples, cancellationToken);
         if (frames.Count == 0)
         {

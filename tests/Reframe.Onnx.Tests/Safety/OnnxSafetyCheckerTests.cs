@@ -24,7 +24,8 @@ public sealed class OnnxSafetyCheckerTests : IDisposable
     [Fact]
     public async Task CheckVideo_FlagsADarkClip_OnEverySampledFrame()
     {
-        var verdict = await _checker.CheckVideoAsync(SolidClips.Create(_temp.Path, 0x202020, 96, 64, 17), CancellationToken.None);
+        // 9 frames at 8 fps for 8 samples: the last sample falls in the last frame, which a seek by time alone would miss.
+        var verdict = await _checker.CheckVideoAsync(SolidClips.Create(_temp.Path, 0x202020, 96, 64, 9, fps: 8), CancellationToken.None);
         Assert.True(verdict.Flagged);
         Assert.Equal((8, 0), (verdict.FramesChecked, verdict.FlaggedFrame));
         Assert.InRange(verdict.HighestScore, 0.85, 0.9);
@@ -48,7 +49,7 @@ public sealed class OnnxSafetyCheckerTests : IDisposable
             "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path]);
         var verdict = await _checker.CheckVideoAsync(path, CancellationToken.None);
         Assert.True(verdict.Flagged);
-        Assert.Equal(4, verdict.FlaggedFrame); // samples at 1/16, 3/16, ... of the clip: the fifth is the first past the middle
+        Assert.Equal(4, verdict.FlaggedFrame); // samples at frames 2, 6, 10, ...: the fifth (frame 18) is the first dark one
     }
 
     [Fact]
