@@ -36,11 +36,10 @@ internal sealed record InterpolatorSignature(
         {
             throw Unsupported(what, "an input is not a float32 tensor (half-precision exports are not supported)");
         }
-        if (session.OutputNames.Count < 1 || session.OutputMetadata[session.OutputNames[0]].Dimensions.Length != 4)
-        {
-            throw Unsupported(what, "its first output is not an image of rank 4");
-        }
-        var output = session.OutputNames[0];
+        // tf2onnx keeps a SavedModel's named outputs (FILM's is "image", beside others): take that one when present.
+        var imageOutputs = session.OutputNames.Where(n => session.OutputMetadata[n].Dimensions.Length == 4).ToList();
+        var output = imageOutputs.FirstOrDefault(n => n == "image") ?? imageOutputs.FirstOrDefault()
+            ?? throw Unsupported(what, "no output is an image of rank 4");
         if (inputs.Count == 1 && inputs[0].Meta.Dimensions is [_, 7, var h, var w])
         {
             RequireDynamic(what, h, w);
