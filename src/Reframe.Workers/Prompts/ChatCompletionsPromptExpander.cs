@@ -66,6 +66,11 @@ public sealed partial class ChatCompletionsPromptExpander : IPromptExpander, IDi
             // The message may name the host: the operator reads it in the log, the user gets words without it.
             throw new PromptExpansionException("the expansion endpoint could not be reached", e);
         }
+        catch (IOException e)
+        {
+            // The connection closed while the answer was being read (HttpIOException and its kin).
+            throw new PromptExpansionException("the expansion endpoint's answer was cut off", e);
+        }
     }
 
     internal byte[] RequestBody(string prompt, long seed)
