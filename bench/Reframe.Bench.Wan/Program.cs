@@ -4,6 +4,7 @@ using Reframe.Bench.Wan;
 //   denoise-step [steps] [threads]   one denoising step of the tiny DiT loop
 //   t5 [runs]              tokenizer throughput and the tiny UMT5 forward
 //   vae [iterations]       checkpoint [megabytes]
+//   step-cache             acceleration none / low / regular: seconds, steps reused, PSNR against none
 //   vae-speed [threads]    VAE encode/decode at 832x480, the previous path against ours
 //   conv-guard             the convolution guard's cost on the real VAE's shapes
 //   conv-routes [threads]  libtorch's conv3d, conv2d over frames and the direct kernel on the VAEs' channel pairs
@@ -30,6 +31,9 @@ switch (scenario)
         return 0;
     case "vae":
         VaeBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        return 0;
+    case StepCacheScenario.Name:
+        StepCacheScenario.Run(Console.Out);
         return 0;
     case VaeSpeedScenario.Name:
         VaeSpeedScenario.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);

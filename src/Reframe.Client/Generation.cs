@@ -68,6 +68,15 @@ public sealed record GenerationMeta
     [JsonPropertyName("content_rect")] public CanvasRect? ContentRect { get; init; }
     /// <summary>The kept rectangle: everything outside it was generated (Reframe extension).</summary>
     [JsonPropertyName("keep_rect")] public CanvasRect? KeepRect { get; init; }
+    /// <summary>Why <see cref="Interpolator"/> is not the requested model (e.g. none installed) (Reframe extension).</summary>
+    [JsonPropertyName("interpolator_reason")] public string? InterpolatorReason { get; init; }
+    /// <summary>The prompt as sent, when prompt expansion was asked for; <see cref="Prompt"/> is the one used (Reframe extension).</summary>
+    [JsonPropertyName("original_prompt")] public string? OriginalPrompt { get; init; }
+    /// <summary><c>expanded</c>, <c>skipped</c>, <c>unavailable</c> or <c>failed</c> (Reframe extension).</summary>
+    [JsonPropertyName("prompt_expansion")] public string? PromptExpansion { get; init; }
+    [JsonPropertyName("prompt_expansion_reason")] public string? PromptExpansionReason { get; init; }
+    /// <summary><c>passed</c> or <c>unavailable</c>, when the safety checker was asked for (Reframe extension).</summary>
+    [JsonPropertyName("safety_checker")] public string? SafetyChecker { get; init; }
 
     /// <summary>Whatever else a server put in <c>meta</c>.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; } // settable: the serializer cannot fill extension data through init

@@ -66,6 +66,8 @@ public static class ReframeApp
         var fetchSettings = FetchSettings.FromEnvironment(key => builder.Configuration[key]);
         services.TryAddSingleton(fetchSettings);
         services.AddSubmissionLimits(builder.Configuration);
+        // Every role: the API refuses enable_safety_checker from it (REFRAME_SAFETY_CHECKER_UNAVAILABLE=reject), workers report it.
+        services.TryAddSingleton(SafetyCheckerAvailability.FromConfiguration(builder.Configuration));
         RoleComposition.Add(services, builder.Configuration, settings, fetchSettings);
         services.TryAddSingleton(EventStreamSettings.FromConfiguration(builder.Configuration));
 
@@ -112,6 +114,8 @@ public static class ReframeApp
             // The engine loads now (the Wan engine's weights are checked and loaded here), so a wrong model folder stops
             // the process before it accepts a single task. Only a node that runs tasks has one: an API node never loads it.
             _ = app.Services.GetRequiredService<Core.Engines.IReframeRunner>();
+            // Likewise the installed safety classifier and interpolation networks (opened and dry-run here).
+            OptionalPartsComposition.Load(app.Services, log);
             var engine = app.Services.GetService<Core.Engines.IVideoEngine>()?.Status
                          ?? new Core.Engines.EngineStatus(Engines.Classic.ClassicEngine.EngineName, "cpu");
             log.LogInformation("Engine: {Engine} on {Device}{DType}{Hint}", engine.Engine, engine.Device,

@@ -23,15 +23,15 @@ internal static class ReframeEngineRegistration
     {
         services.TryAddSingleton(_ => FetchSettings.FromEnvironment(key => configuration[key]));
         services.TryAddSingleton<IInputFetcher>(sp => new InputFetcher(sp.GetRequiredService<FetchSettings>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(_ => MediaSettingsBinding.FromConfiguration(configuration));
+        services.TryAddSingleton(_ => Composition.OptionalPartsComposition.WithInterpolatorFiles(MediaSettingsBinding.FromConfiguration(configuration), configuration));
         AddWanEngine(services, configuration);
         services.TryAddSingleton<IReframeRunner>(sp =>
         {
             var media = sp.GetRequiredService<MediaSettings>();
             var logs = sp.GetService<ILoggerFactory>();
-            return sp.GetService<IVideoEngine>() is { } engine
-                ? ClassicEngineRegistration.CreateRunner(engine, media, logs)
-                : ClassicEngineRegistration.CreateRunner(media, logs);
+            // The installed RIFE/FILM networks (Composition/OptionalPartsComposition); none means minterpolate, said in meta.
+            var networks = sp.GetServices<Media.Interpolation.INetworkInterpolator>().ToList();
+            return ClassicEngineRegistration.CreateRunner(sp.GetService<IVideoEngine>() ?? new ClassicEngine(), media, logs, networks);
         });
     }
 

@@ -2,6 +2,8 @@ using Reframe.Core.Blobs;
 using Reframe.Core.Engines;
 using Reframe.Core.Inputs;
 using Reframe.Core.Tasks;
+using Reframe.Workers.Prompts;
+using Reframe.Workers.Safety;
 
 namespace Reframe.Workers;
 
@@ -10,6 +12,9 @@ namespace Reframe.Workers;
 /// lease (so only the current holder's outcome is recorded). The result goes to the blob store before the task is
 /// completed; a completion that is refused (the lease was lost) deletes it again. A heartbeat renews the lease, writes progress and
 /// picks up a cancel asked on another node. The host stopping gives the task back without counting the attempt.
+/// The optional parts a request asks for sit around the runner in collaborators of their own: the safety checks
+/// (<see cref="SafetyGate"/>: inputs before the runner, the result before it is stored) and prompt expansion
+/// (<see cref="PromptExpansionStep"/>: before the runner, never failing the task).
 /// </summary>
 public sealed partial class TaskExecutor
 {
@@ -29,11 +34,17 @@ public sealed partial class TaskExecutor
     private readonly TimeProvider _time;
     private readonly ILogger<TaskExecutor> _log;
     private readonly StorageGuard? _storage;
+    private readonly SafetyGate _safety;
+    private readonly PromptExpansionStep _prompts;
 
     public TaskExecutor(ITaskQueue queue, ITaskStore store, IInputFetcher fetcher, IReframeRunner runner, IBlobStore blobs, TaskRequestReader readRequest,
-        WorkerOptions settings, RunningTasks running, TimeProvider time, ILogger<TaskExecutor> log, StorageGuard? storage = null)
+        WorkerOptions settings, RunningTasks running, TimeProvider time, ILogger<TaskExecutor> log, StorageGuard? storage = null,
+        SafetyGate? safety = null, PromptExpansionStep? prompts = null)
     {
         _storage = storage;
+        // Absent collaborators behave as "not installed on this server": the request's fields are reported unavailable.
+        _safety = safety ?? new SafetyGate(null, Core.Safety.UnavailableSafetyPolicy.Allow, Microsoft.Extensions.Logging.Abstractions.NullLogger<SafetyGate>.Instance);
+        _prompts = prompts ?? new PromptExpansionStep(null, Microsoft.Extensions.Logging.Abstractions.NullLogger<PromptExpansionStep>.Instance);
         _queue = queue;
         _store = store;
         _fetcher = fetcher;
@@ -146,7 +157,24 @@ public sealed partial class TaskExecutor
 
         var output = Path.Combine(workDirectory, "output.mp4");
         var job = new ReframeJob(options, source.Path, first, last, output, workDirectory, lease.Seed);
+        if (options.EnableSafetyChecker && _safety.IsConfigured)
+        {
+            progress.Report(new TaskProgress("safety_check", 0, 0, 0));
+        }
+        var safety = await _safety.CheckInputsAsync(job, lease.TaskId, cancellationToken).ConfigureAwait(false);
+        if (options.EnablePromptExpansion && _prompts.IsConfigured)
+        {
+            progress.Report(new TaskProgress("expanding_prompt", 0, 0, 0));
+        }
+        var prompt = await _prompts.ApplyAsync(options, lease.Seed, lease.TaskId, cancellationToken).ConfigureAwait(false);
+        job = job with { Options = options with { Prompt = prompt.Prompt } };
+
         var outcome = await _runner.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
+        if (safety is SafetyGate.Passed)
+        {
+            progress.Report(new TaskProgress("safety_check", 0, 0, 100));
+            await _safety.CheckOutputAsync(options, output, lease.TaskId, cancellationToken).ConfigureAwait(false);
+        }
         progress.Report(new TaskProgress("storing", 0, 0, 100));
 
         _storage?.ThrowIfLow(); // a result that ate the reserve is not kept: the database needs the room
@@ -168,11 +196,16 @@ public sealed partial class TaskExecutor
         }
         var result = new TaskResult(token, dataUri, "video/mp4", size, outcome.Width, outcome.Height, outcome.FramesPerSecond,
             outcome.NumFrames, outcome.DurationSeconds, Pricing.Credits(outcome.GeneratedFrames, outcome.ChargedResolutionTier),
-            outcome.Engine, outcome.Interpolator, options.Prompt)
+            outcome.Engine, outcome.Interpolator, prompt.Prompt)
         {
             ContentRect = outcome.ContentRect,
             KeepRect = outcome.KeepRect,
             Report = outcome.Report,
+            InterpolatorReason = outcome.InterpolatorReason,
+            OriginalPrompt = prompt.OriginalPrompt,
+            PromptExpansion = prompt.Status,
+            PromptExpansionReason = prompt.Reason,
+            SafetyChecker = safety,
         };
         return (result, stored);
     }

@@ -31,4 +31,8 @@ public sealed record ReframeOutcome(
 
     /// <summary>What the engine actually ran (sampler, steps, windows, device, timings...), for <c>meta</c>.</summary>
     public EngineReport? Report { get; init; }
+
+    /// <summary>Why <see cref="Interpolator"/> is not the requested <c>interpolator_model</c> (no model installed...),
+    /// for <c>meta.interpolator_reason</c>; null when the requested one ran or nothing was interpolated.</summary>
+    public string? InterpolatorReason { get; init; }
 }

@@ -64,6 +64,21 @@ public sealed record TaskResult(
 
     /// <summary>What the engine actually ran (<c>meta.sampler</c>, <c>meta.steps</c>, <c>meta.timings</c>...).</summary>
     public EngineReport? Report { get; init; }
+
+    /// <summary>Why the interpolator that ran is not the one requested (<c>meta.interpolator_reason</c>).</summary>
+    public string? InterpolatorReason { get; init; }
+
+    /// <summary>The prompt as sent, when <c>enable_prompt_expansion</c> was asked for (<c>meta.original_prompt</c>).</summary>
+    public string? OriginalPrompt { get; init; }
+
+    /// <summary><c>meta.prompt_expansion</c>: <c>expanded</c>, <c>skipped</c>, <c>unavailable</c> or <c>failed</c>; null when not asked for.</summary>
+    public string? PromptExpansion { get; init; }
+
+    /// <summary>Why the prompt was not expanded (<c>meta.prompt_expansion_reason</c>).</summary>
+    public string? PromptExpansionReason { get; init; }
+
+    /// <summary><c>meta.safety_checker</c>: <c>passed</c> or <c>unavailable</c>; null when not asked for.</summary>
+    public string? SafetyChecker { get; init; }
 }
 
 /// <summary>A submission to persist.</summary>

@@ -114,7 +114,7 @@ public static class FfmpegArguments
 
     internal static string Crop(PixelRect r) => string.Create(CultureInfo.InvariantCulture, $"crop={r.Width}:{r.Height}:{r.X}:{r.Y}");
 
-    private static IEnumerable<string> Preamble(int threads)
+    internal static IEnumerable<string> Preamble(int threads)
     {
         yield return "-hide_banner";
         yield return "-nostdin";

@@ -21,9 +21,12 @@ public sealed record InterpolationStep(string? Name, string? EncoderFilter, INet
 
     public static InterpolationStep None { get; } = new(null, null, null, null);
 
+    /// <summary>Why this step is not the requested network (for <c>meta.interpolator_reason</c>); null when it is, or when nothing runs.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>
     /// Picks the requested network when its weights are configured and an implementation is registered;
-    /// otherwise minterpolate in MCI mode (or frame blending where this ffmpeg lacks minterpolate).
+    /// otherwise minterpolate in MCI mode (or frame blending where this ffmpeg lacks minterpolate), with the reason.
     /// </summary>
     public static InterpolationStep Choose(FramePlan frames, InterpolatorModel requested, MediaSettings settings,
         IReadOnlyList<INetworkInterpolator> networks, FfmpegCapabilities capabilities, ILogger logger)
@@ -32,6 +35,8 @@ public sealed record InterpolationStep(string? Name, string? EncoderFilter, INet
         {
             return None;
         }
+        var wanted = WireNames.Of(requested);
+        string reason;
         if (settings.InterpolatorWeights.TryGetValue(requested, out var weights))
         {
             var network = networks.FirstOrDefault(n => n.Model == requested);
@@ -39,12 +44,25 @@ public sealed record InterpolationStep(string? Name, string? EncoderFilter, INet
             {
                 return new InterpolationStep(network.Name, null, network, weights);
             }
+            reason = network is null
+                ? $"a {wanted} model is configured but no implementation of it is registered"
+                : $"the {wanted} model file is missing";
             logger.LogWarning("Interpolator {Model} has weights configured ({Weights}) but {Reason}; using classical interpolation",
-                WireNames.Of(requested), weights, network is null ? "no implementation is registered" : "the file does not exist");
+                wanted, weights, network is null ? "no implementation is registered" : "the file does not exist");
+        }
+        else
+        {
+            reason = $"no {wanted} model is installed on this server";
         }
         return capabilities.HasMinterpolate
             ? new InterpolationStep(MinterpolateName, MinterpolateFilter(frames, settings.MinterpolateOptions), null, null)
-            : new InterpolationStep(FramerateBlendName, string.Create(CultureInfo.InvariantCulture, $"framerate=fps={frames.OutputRate}"), null, null);
+            {
+                Reason = reason + "; ffmpeg's motion-compensated minterpolate ran instead",
+            }
+            : new InterpolationStep(FramerateBlendName, string.Create(CultureInfo.InvariantCulture, $"framerate=fps={frames.OutputRate}"), null, null)
+            {
+                Reason = reason + "; this ffmpeg has no minterpolate, so frames were blended (framerate filter)",
+            };
     }
 
     /// <summary>

@@ -102,6 +102,7 @@ public sealed class ReframeRunner : IReframeRunner
             ContentRect = plan.ContentRect,
             KeepRect = plan.KeepRect,
             Report = report,
+            InterpolatorReason = interpolation.Reason,
         };
     }
 

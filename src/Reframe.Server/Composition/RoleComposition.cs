@@ -26,7 +26,9 @@ internal static class RoleComposition
         services.AddHostedService<QueueMaintenance>();
         if (settings.RunsWorkers)
         {
-            // The one place the engine is chosen (ReframeEngineRegistration); only a node that runs tasks calls it.
+            // The one place the engine is chosen (ReframeEngineRegistration); only a node that runs tasks calls it. The
+            // optional parts first: the runner takes the interpolation networks.
+            OptionalPartsComposition.AddWorkerParts(services, configuration);
             ReframeEngineRegistration.AddDefaults(services, configuration);
             services.TryAddSingleton<TaskRequestReader>(CanonicalRequest.Read);
             services.TryAddSingleton<StorageGuard>();

@@ -29,13 +29,25 @@ public sealed record GenerationRequest
     [Description("unipc | dpm++ | euler. Default unipc.")] public string? Sampler { get; init; }
     [Description("Integer; random when absent. The seed used is in meta.seed.")] public long? Seed { get; init; }
     [Description("none | low | regular. Default regular.")] public string? Acceleration { get; init; }
-    [Description("Default false.")] public bool? EnableSafetyChecker { get; init; }
-    [Description("Default false.")] public bool? EnablePromptExpansion { get; init; }
+    [Description("Default false. True: the operator's ONNX image classifier (REFRAME_SAFETY_MODEL) checks frames sampled from the inputs before " +
+                 "generating and from the result before it is stored; a flagged file ends the task in error content_policy_violation and no " +
+                 "result is kept. meta.safety_checker says passed. Without a classifier the server either answers 400 naming this field or runs " +
+                 "the task unchecked with meta.safety_checker unavailable (the operator's choice; the default is the latter).")]
+    public bool? EnableSafetyChecker { get; init; }
+
+    [Description("Default false. True: the prompt is rewritten by the operator's OpenAI-compatible chat-completions endpoint " +
+                 "(REFRAME_PROMPT_EXPANSION_URL) into one paragraph describing the scene beyond the frame. meta.prompt is the prompt used, " +
+                 "meta.original_prompt the one sent, meta.prompt_expansion expanded, skipped (empty prompt), unavailable (no endpoint) or " +
+                 "failed (timeout, error, unusable answer: meta.prompt_expansion_reason says which); the task never fails because of it.")]
+    public bool? EnablePromptExpansion { get; init; }
     [Description("Accepted for compatibility. Default false.")] public bool? Preprocess { get; init; }
     [Description("low | medium | high | maximum. Default high.")] public string? VideoQuality { get; init; }
     [Description("fast | balanced | small. Default balanced.")] public string? VideoWriteMode { get; init; }
     [Description("0..5, default 0.")] public int? NumInterpolatedFrames { get; init; }
-    [Description("rife | film. Default film.")] public string? InterpolatorModel { get; init; }
+    [Description("rife | film. Default film. The network that makes the interpolated frames when the operator installed its ONNX export " +
+                 "(REFRAME_RIFE_MODEL, REFRAME_FILM_MODEL); otherwise ffmpeg's motion-compensated minterpolate runs. meta.interpolator says " +
+                 "which ran, meta.interpolator_reason why the requested one did not.")]
+    public string? InterpolatorModel { get; init; }
     [Description("0..5, default 0.")] public int? TemporalDownsampleFactor { get; init; }
     [Description("Default false.")] public bool? EnableAutoDownsample { get; init; }
     [Description("1..60, default 15.")] public double? AutoDownsampleMinFps { get; init; }

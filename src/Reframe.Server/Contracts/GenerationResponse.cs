@@ -51,6 +51,23 @@ public sealed record MetaInfo(
     /// <summary>Seconds per stage: <c>load</c>, <c>text</c>, <c>vae_encode</c>, <c>denoise</c>, <c>vae_decode</c>, <c>encode</c>...</summary>
     public IReadOnlyDictionary<string, double>? Timings { get; init; }
 
+    // The optional parts a request can ask for, and what became of them (docs/api.md, "Optional parts").
+
+    /// <summary>Why <c>interpolator</c> is not the requested <c>interpolator_model</c>.</summary>
+    public string? InterpolatorReason { get; init; }
+
+    /// <summary>The prompt as sent, when expansion was asked for (<c>prompt</c> is the one used).</summary>
+    public string? OriginalPrompt { get; init; }
+
+    /// <summary><c>expanded</c>, <c>skipped</c>, <c>unavailable</c> or <c>failed</c>, when expansion was asked for.</summary>
+    public string? PromptExpansion { get; init; }
+
+    /// <summary>Why the prompt was not expanded.</summary>
+    public string? PromptExpansionReason { get; init; }
+
+    /// <summary><c>passed</c> or <c>unavailable</c>, when the safety checker was asked for.</summary>
+    public string? SafetyChecker { get; init; }
+
     /// <summary>This meta with the fields of an engine report (none when the task has no report).</summary>
     public MetaInfo WithReport(Reframe.Core.Engines.EngineReport? report) => report is null ? this : this with
     {

@@ -52,7 +52,8 @@ public static class GenerationsEndpoints
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, ReframeSettings settings, IWebhookOutbox webhooks, IBlobStore blobs)
+    private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, ReframeSettings settings, IWebhookOutbox webhooks, IBlobStore blobs,
+        SafetyCheckerAvailability safety)
     {
         var limit = settings.MaxRequestBytes;
         if (context.Request.ContentLength > limit)
@@ -98,6 +99,12 @@ public static class GenerationsEndpoints
             if (!validation.IsValid)
             {
                 return ApiErrors.Create(context, StatusCodes.Status400BadRequest, ApiErrors.BodyValidation, validation.Errors);
+            }
+            if (validation.Options!.EnableSafetyChecker && safety.Rejects)
+            {
+                // The operator chose to refuse rather than run unchecked (REFRAME_SAFETY_CHECKER_UNAVAILABLE=reject).
+                return ApiErrors.Create(context, StatusCodes.Status400BadRequest, ApiErrors.BodyValidation,
+                    [new FieldError("enable_safety_checker", "false: this server has no safety checker installed", "true")]);
             }
             var id = Guid.NewGuid();
             // Large inline inputs go to the blob store first; the row keeps a reference (and stays small).

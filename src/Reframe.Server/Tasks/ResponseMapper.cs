@@ -24,7 +24,14 @@ public static class ResponseMapper
                     r.Width, r.Height, r.FramesPerSecond, r.NumFrames, r.DurationSeconds),
                 null,
                 new MetaInfo(new UsageInfo(r.CreditsUsed), Seed: task.Seed, Prompt: r.Prompt, Engine: r.Engine, Interpolator: r.Interpolator,
-                    ContentRect: RectInfo.From(r.ContentRect), KeepRect: RectInfo.From(r.KeepRect)).WithReport(r.Report)),
+                    ContentRect: RectInfo.From(r.ContentRect), KeepRect: RectInfo.From(r.KeepRect)).WithReport(r.Report) with
+                {
+                    InterpolatorReason = r.InterpolatorReason,
+                    OriginalPrompt = r.OriginalPrompt,
+                    PromptExpansion = r.PromptExpansion,
+                    PromptExpansionReason = r.PromptExpansionReason,
+                    SafetyChecker = r.SafetyChecker,
+                }),
             GenerationTaskStatus.Error => new GenerationResponse(id, status, null,
                 new ErrorInfo(task.Error?.Name ?? "engine_failure", task.Error?.Message ?? "The task failed."),
                 new MetaInfo(new UsageInfo(0), Seed: task.Seed)),

@@ -71,6 +71,7 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         var log = loggers.CreateLogger<WanEngine>();
         if (!runtime.IsCuda)
         {
+            log.LogInformation("Wan {HostMemory}", HostMemory.ApplyOnce());
             // Decided now (a canary against float64, once per process) so the choice is logged once, at start-up.
             Modules.ConvolutionKernels.RouteFor(runtime.DType);
             foreach (var line in Modules.ConvolutionKernels.Describe())

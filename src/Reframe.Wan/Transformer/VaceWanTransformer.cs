@@ -23,6 +23,10 @@ public sealed class VaceWanTransformer : nn.Module
     private readonly WanTransformerConfig _config;
     private readonly Dictionary<int, int> _hintIndexByLayer;
 
+    // RoPE tables per token grid and device: every step of a window asks for the same grid, and building them (float64
+    // angles on the CPU, then a copy to the device) is per-call work that does not depend on the step.
+    private readonly Dictionary<(int F, int H, int W, string Device), (Tensor Cos, Tensor Sin)> _ropeTables = [];
+
     // Field names = checkpoint key segments.
     private readonly Conv3d patch_embedding;
     private readonly Sequential text_embedding;
@@ -134,7 +138,7 @@ public sealed class VaceWanTransformer : nn.Module
         probe?.Invoke("context_embedding", context);
 
         // 4. RoPE for this grid.
-        var rope = RopeFrequencies.ForGrid(_config.HeadDim, gridF, gridH, gridW, device);  // 2 x [L, d/2]
+        var rope = RopeFor(gridF, gridH, gridW, device);                                    // 2 x [L, d/2]
         probe?.Invoke("rope_cos", rope.Cos);
         probe?.Invoke("rope_sin", rope.Sin);
 
@@ -200,6 +204,39 @@ public sealed class VaceWanTransformer : nn.Module
         }
 
         return hidden;
+    }
+
+    /// <summary>The RoPE tables for a grid, built once per grid and device and kept with the module (a few MB at most).</summary>
+    private (Tensor Cos, Tensor Sin) RopeFor(int frames, int rows, int columns, Device device)
+    {
+        var key = (frames, rows, columns, device.ToString());
+        lock (_ropeTables)
+        {
+            if (!_ropeTables.TryGetValue(key, out var tables))
+            {
+                var (cos, sin) = RopeFrequencies.ForGrid(_config.HeadDim, frames, rows, columns, device);
+                tables = (cos.DetachFromDisposeScope(), sin.DetachFromDisposeScope());
+                _ropeTables[key] = tables;
+            }
+
+            return tables;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var (cos, sin) in _ropeTables.Values)
+            {
+                cos.Dispose();
+                sin.Dispose();
+            }
+
+            _ropeTables.Clear();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>A patch embedding through the one convolution entry point (guarded kernels on the CPU).</summary>

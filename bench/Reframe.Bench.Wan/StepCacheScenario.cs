@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using Reframe.Core.Engines;
+using Reframe.Core.Requests;
+using Reframe.Wan.Engine;
+using Reframe.Wan.Runtime;
+
+namespace Reframe.Bench.Wan;
+
+/// <summary>
+/// <c>acceleration</c> side by side on the CPU, one engine, the same clip and seed: <c>none</c>, <c>low</c> and
+/// <c>regular</c> at the reference's thresholds, and <c>regular</c> at the parity kit's threshold (5000), which the
+/// tiny random experts need before they reuse anything (their time modulation moves 0.6-1.3 per step; a trained
+/// model's moves a few hundredths). Seconds per task, steps computed/reused, and the PSNR of the output frames against
+/// <c>none</c>. The tiny model folder (scripts/tiny-wan-model.sh's) at 256x144, 17 frames, 12 steps, CFG 5.
+/// </summary>
+internal static class StepCacheScenario
+{
+    public const string Name = "step-cache";
+
+    public static void Run(TextWriter output)
+    {
+        string folder = TinyWanModel.Write(KitPaths.Directory, Path.Combine(Path.GetTempPath(), "reframe-bench-tiny-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            output.WriteLine("acceleration on the tiny model, 256x144, 17 frames, 12 steps, CFG 5, CPU float32; seconds per task (median of 3)");
+            output.WriteLine("| acceleration | threshold | seconds | / none | steps computed / reused | PSNR against none (dB) |");
+            output.WriteLine("| --- | --- | --- | --- | --- | --- |");
+            byte[][]? reference = null;
+            double baseline = 0;
+            foreach (var (acceleration, threshold) in new[] { (Acceleration.None, 0.0), (Acceleration.Low, 0.05), (Acceleration.Regular, 0.10), (Acceleration.Regular, 5000.0) })
+            {
+                var options = new WanEngineOptions
+                {
+                    ModelDirectory = folder,
+                    Runtime = new WanRuntimeOptions { Device = "cpu" },
+                    RegularThreshold = acceleration == Acceleration.Regular ? threshold : 0.10,
+                    LowThreshold = acceleration == Acceleration.Low ? threshold : 0.05,
+                };
+                using var engine = WanEngine.Create(options);
+                var seconds = new List<double>();
+                EngineReport? report = null;
+                List<byte[]> frames = [];
+                for (int run = 0; run < 4; run++)
+                {
+                    var writer = new CollectingWriter(256, 144);
+                    var timer = Stopwatch.StartNew();
+                    report = engine.GenerateAsync(Job(acceleration), writer, new Progress<TaskProgress>(), CancellationToken.None).GetAwaiter().GetResult();
+                    if (run > 0)
+                    {
+                        seconds.Add(timer.Elapsed.TotalSeconds); // the first run is a warm-up
+                    }
+
+                    frames = writer.Frames;
+                }
+
+                double median = seconds.Order().ElementAt(1);
+                reference ??= [.. frames];
+                if (acceleration == Acceleration.None)
+                {
+                    baseline = median;
+                }
+
+                double psnr = Psnr(reference, frames);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {WireNames.Of(acceleration)} | {(acceleration == Acceleration.None ? "-" : threshold.ToString(CultureInfo.InvariantCulture))} | {median:F2} | {median / baseline:F2} | {report!.StepsComputed} / {report.StepsReused} | {(double.IsPositiveInfinity(psnr) ? "identical" : psnr.ToString("F1", CultureInfo.InvariantCulture))} |"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static EngineJob Job(Acceleration acceleration)
+    {
+        const int width = 256, height = 144, count = 17;
+        var frames = Enumerable.Range(0, count).Select(f =>
+        {
+            var pixels = new byte[width * height * 3];
+            for (int i = 0; i < pixels.Length; i++)
+            {
+                pixels[i] = (byte)((i * 7 + f * 13) % 251);
+            }
+
+            return pixels;
+        }).ToList();
+        var keep = new PixelRect(64, 0, 128, 144);
+        return new EngineJob(width, height, count, 16, keep, keep, new ListReader(width, height, frames), null, null,
+            new GenerationOptions { VideoUrl = "https://example.invalid/clip.mp4", Prompt = "a street at night", NumInferenceSteps = 12, GuidanceScale = 5, Shift = 5, Acceleration = acceleration },
+            Seed: 11);
+    }
+
+    /// <summary>Peak signal-to-noise ratio of all bytes of <paramref name="frames"/> against <paramref name="reference"/>.</summary>
+    private static double Psnr(IReadOnlyList<byte[]> reference, IReadOnlyList<byte[]> frames)
+    {
+        double squared = 0;
+        long count = 0;
+        for (int f = 0; f < reference.Count; f++)
+        {
+            for (int i = 0; i < reference[f].Length; i++)
+            {
+                double d = reference[f][i] - frames[f][i];
+                squared += d * d;
+                count++;
+            }
+        }
+
+        double mse = squared / count;
+        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse);
+    }
+
+    private sealed class ListReader(int width, int height, IReadOnlyList<byte[]> frames) : IFrameReader
+    {
+        private int _next;
+
+        public int Width => width;
+        public int Height => height;
+        public int FrameBytes => width * height * 3;
+
+        public ValueTask<bool> ReadFrameAsync(Memory<byte> frame, CancellationToken cancellationToken)
+        {
+            if (_next >= frames.Count)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            frames[_next++].CopyTo(frame);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    private sealed class CollectingWriter(int width, int height) : IFrameWriter
+    {
+        public List<byte[]> Frames { get; } = [];
+        public int Width => width;
+        public int Height => height;
+        public int FrameBytes => width * height * 3;
+
+        public ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+        {
+            Frames.Add(frame.ToArray());
+            return ValueTask.CompletedTask;
+        }
+    }
+}
