@@ -7,11 +7,13 @@ using static TorchSharp.torch;
 namespace Reframe.Wan.Vae;
 
 /// <summary>
-/// The reference's <c>RMS_norm</c> (channel-first): <c>F.normalize(x, dim=1) * sqrt(C) * gamma</c>, i.e. x divided
-/// by its L2 norm over channels clamped at 1e-12, with NO epsilon added to the mean square (unlike the usual
-/// RMSNorm; an epsilon of 1e-6 here moves the output by ~5e-5). No bias parameter.
+/// The VAE's norm, which the reference calls <c>RMS_norm</c> (channel-first): <c>F.normalize(x, dim=1) * sqrt(C) *
+/// gamma</c>, i.e. x divided by its L2 norm over channels clamped at 1e-12. It is not our <see cref="Modules.RmsNorm"/>
+/// under another name: the axis is the channel one (1), not the last; there is NO epsilon added to the mean square (an
+/// epsilon of 1e-6 here moves the output by ~5e-5); the scale is <c>gamma</c> shaped <c>[C,1,1(,1)]</c>; and the
+/// residual blocks take it fused with the SiLU that follows (<see cref="ForwardSilu"/>). No bias parameter.
 /// </summary>
-public sealed class RmsNorm : nn.Module
+public sealed class ChannelL2Norm : nn.Module
 {
     private readonly double _scale;
     private Tensor? _scaledGamma;
@@ -20,7 +22,7 @@ public sealed class RmsNorm : nn.Module
 
     /// <param name="channels">C.</param>
     /// <param name="images">True for 4-D inputs (attention, gamma <c>[C,1,1]</c>), false for videos (<c>[C,1,1,1]</c>).</param>
-    public RmsNorm(long channels, bool images, ModuleInit init) : base(nameof(RmsNorm))
+    public ChannelL2Norm(long channels, bool images, ModuleInit init) : base(nameof(ChannelL2Norm))
     {
         _scale = Math.Sqrt(channels);
         gamma = images ? init.Parameter(channels, 1, 1) : init.Parameter(channels, 1, 1, 1);
