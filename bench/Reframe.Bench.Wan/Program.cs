@@ -7,6 +7,7 @@ using Reframe.Bench.Wan;
 //   step-cache             acceleration none / low / regular: seconds, steps reused, PSNR against none
 //   vae-speed [threads]    VAE encode/decode at 832x480, the previous path against ours
 //   conv-guard             the convolution guard's cost on the real VAE's shapes
+//   conv-routes [threads]  libtorch's conv3d, conv2d over frames and the direct kernel on the VAEs' channel pairs
 //   cost-model             expected minutes per task of the real model on one H100, from the FLOP count
 string scenario = args.Length > 0 ? args[0] : "denoise-step";
 switch (scenario)
@@ -39,6 +40,10 @@ switch (scenario)
         return 0;
     case ConvGuardScenario.Name:
         ConvGuardScenario.Run(Console.Out);
+        return 0;
+    case ConvRoutesScenario.Name:
+        TorchSharp.torch.set_num_threads(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
+        ConvRoutesScenario.Run(Console.Out);
         return 0;
     case CostModelScenario.Name:
         CostModelScenario.Run(Console.Out);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Reframe.Wan.Checkpoints;
 using Reframe.Wan.Modules;
+using Reframe.Wan.Modules.Cpu;
 using Reframe.Wan.Vae;
 using static TorchSharp.torch;
 
@@ -64,18 +65,9 @@ internal static class VaeSpeedScenario
 
     private static ((double Wall, double Cpu) Time, Tensor Output) Time(Func<Tensor> run, int iterations, bool previous)
     {
-        Convolutions.LibTorchOnlyForBenchmarks = previous;
-        Reframe.Wan.Vae.RmsNorm.LibTorchNormalizeForBenchmarks = previous;
-        try
-        {
-            var result = run();                                              // warm-up, and the output to compare
-            var timing = Timing.Measure(() => run().Dispose(), 0, iterations);
-            return (timing, result);
-        }
-        finally
-        {
-            Convolutions.LibTorchOnlyForBenchmarks = false;
-            Reframe.Wan.Vae.RmsNorm.LibTorchNormalizeForBenchmarks = false;
-        }
+        using var path = previous ? CpuKernels.UseLibTorchOnly() : null;
+        var result = run();                                              // warm-up, and the output to compare
+        var timing = Timing.Measure(() => run().Dispose(), 0, iterations);
+        return (timing, result);
     }
 }

@@ -30,26 +30,15 @@ public sealed class Umt5PromptEncoder : IPromptEncoder
     /// <summary>Seconds spent moving the encoder to and from the device (for <c>meta.timings.load</c>).</summary>
     public double TransferSeconds { get; private set; }
 
-    /// <summary>Loads the tokenizer folder and the encoder from an open checkpoint (its size is read from the shapes).</summary>
+    /// <summary>
+    /// Loads the text side from an open checkpoint through <see cref="Umt5TextEncoder.Load"/>, built where it lives
+    /// between tasks: <paramref name="home"/> (host memory when the plan offloads it), else <paramref name="device"/>.
+    /// </summary>
     public static Umt5PromptEncoder Load(string tokenizerDirectory, ICheckpointReader checkpoint, string checkpointName,
         Device device, ScalarType dtype, Device? home = null)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var tokenizer = UmT5Tokenizer.FromFolder(tokenizerDirectory);
         var where = home ?? device;
-        // Built where it lives (bf16 on the GPU, or in host memory): never a float32 CPU copy of the 5.7 B parameters first.
-        var encoder = new Umt5Encoder(Umt5Config.FromCheckpoint(checkpoint), where, dtype).OwnWeights();
-        try
-        {
-            StrictStateDictLoader.Load(encoder, checkpoint, checkpointName);
-            encoder.eval();
-            return new Umt5PromptEncoder(new Umt5TextEncoder(tokenizer, encoder), device, where);
-        }
-        catch
-        {
-            encoder.Dispose();
-            throw;
-        }
+        return new Umt5PromptEncoder(Umt5TextEncoder.Load(tokenizerDirectory, checkpoint, checkpointName, config: null, where, dtype), device, where);
     }
 
     /// <summary>Opens the checkpoint file and loads it (tests, tools).</summary>

@@ -1,3 +1,5 @@
+using Reframe.Wan.Modules.Cpu;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reframe.Wan.Modules;
@@ -8,9 +10,11 @@ namespace Reframe.Wan.Modules;
 /// <list type="number">
 /// <item>correct on every CPU: on x86 CPUs whose oneDNN kernels are wrong for some shapes (see
 /// <see cref="ConvolutionKernels"/>), the guarded route avoids those shapes exactly;</item>
-/// <item>fast on the CPU: libtorch's CPU conv3d reaches 3 to 13 GFLOP/s with few channels (the tiny VAE's 3 to 16),
-/// while the same arithmetic as conv2d calls over channels-last frames (<see cref="FramesAsConv2d"/>) is 4 to 10x
-/// faster. From 32 input channels on, the direct conv3d is the faster one (the real VAE's 96 to 384).</item>
+/// <item>fast on the CPU: libtorch's CPU conv3d reaches 2 to 13 GFLOP/s with few channels (the tiny VAE's 3 to 16).
+/// Float32 convolutions with stride 1 and few channels run on <see cref="DirectConvolution"/> (25 to 50 GFLOP/s on
+/// the same cores); other few-channel conv3d as conv2d calls over channels-last frames (<see cref="FramesAsConv2d"/>),
+/// 3 to 7x faster than libtorch's conv3d. From 32 input channels on, libtorch's conv3d is the faster one (the real
+/// VAE's 96 to 384).</item>
 /// </list>
 /// CUDA tensors take libtorch's kernels as they are.
 /// </summary>
@@ -21,23 +25,30 @@ public static class Convolutions
     public const long FoldMaxInputChannels = 16;
 
     /// <summary>
-    /// Benchmarks only (bench/Reframe.Bench.Wan measures before and after in one run): every convolution straight to
-    /// libtorch, as before this entry point existed. Never set by the service.
+    /// Input channels up to which a float32 stride-1 convolution runs on <see cref="DirectConvolution"/>. Its cost per
+    /// FMA does not depend on the channels, libtorch's falls as they grow: measured (bench/Reframe.Bench.Wan
+    /// <c>conv-routes</c>, docs/benchmarks.md) the direct kernel is 3-10x faster at 3-16 input channels and slower from
+    /// 32 on, whatever the output channels.
     /// </summary>
-    internal static bool LibTorchOnlyForBenchmarks { get; set; }
+    public const long DirectMaxInputChannels = 16;
 
     /// <summary>Conv3d: <paramref name="x"/> [B, Cin, T, H, W], <paramref name="weight"/> [Cout, Cin, kt, kh, kw].</summary>
     public static Tensor Conv3d(Tensor x, Tensor weight, Tensor? bias, long[] stride, long[] padding)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
-        if (x.device.type != TorchSharp.DeviceType.CPU || LibTorchOnlyForBenchmarks)
+        if (x.device.type != TorchSharp.DeviceType.CPU)
         {
             return nn.functional.conv3d(x, weight, bias, stride, padding);
         }
 
+        if (TakesDirect(x, weight, stride))
+        {
+            return DirectConvolution.Conv3d(x, weight, bias, padding);
+        }
+
         long kt = weight.shape[2];
-        if (stride[0] == 1 && padding[0] == 0 && (kt == 1 || weight.shape[1] <= FoldMaxInputChannels))
+        if (!CpuKernels.LibTorchOnly && stride[0] == 1 && padding[0] == 0 && (kt == 1 || weight.shape[1] <= FoldMaxInputChannels))
         {
             return FramesAsConv2d(x, weight, bias, [stride[1], stride[2]], [padding[1], padding[2]]);
         }
@@ -45,15 +56,53 @@ public static class Convolutions
         return Checked(x, weight, bias, stride, padding);
     }
 
+    /// <summary>
+    /// A causal conv3d (the VAE's): the input frames are <paramref name="zeroFrames"/> zero frames, then
+    /// <paramref name="history"/>'s frames (cached from the previous chunk), then <paramref name="x"/>'s; no temporal
+    /// padding beyond that, <paramref name="spatialPadding"/> (H, W) zeros on both sides. The direct kernel reads the
+    /// two tensors where they are; the other routes concatenate them first.
+    /// </summary>
+    public static Tensor CausalConv3d(Tensor x, Tensor? history, long zeroFrames, Tensor weight, Tensor? bias, long[] stride, long[] spatialPadding)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (x.device.type == TorchSharp.DeviceType.CPU && TakesDirect(x, weight, stride)
+            && (history is null || history.device.type == TorchSharp.DeviceType.CPU))
+        {
+            return DirectConvolution.Conv3d(x, weight, bias, [0, spatialPadding[0], spatialPadding[1]], history, zeroFrames);
+        }
+
+        using var scope = NewDisposeScope();
+        if (history is not null)
+        {
+            x = cat([history.to(x.device), x], 2);
+        }
+
+        if (zeroFrames > 0)
+        {
+            x = nn.functional.pad(x, [0, 0, 0, 0, zeroFrames, 0], PaddingModes.Constant, 0);
+        }
+
+        return Conv3d(x, weight, bias, stride, [0, spatialPadding[0], spatialPadding[1]]).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Conv2d: <paramref name="x"/> [N, Cin, H, W], <paramref name="weight"/> [Cout, Cin, kh, kw].</summary>
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, long[] stride, long[] padding)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
-        return x.device.type == TorchSharp.DeviceType.CPU && !LibTorchOnlyForBenchmarks
-            ? Checked(x, weight, bias, stride, padding)
-            : nn.functional.conv2d(x, weight, bias, stride, padding);
+        if (x.device.type != TorchSharp.DeviceType.CPU)
+        {
+            return nn.functional.conv2d(x, weight, bias, stride, padding);
+        }
+
+        return TakesDirect(x, weight, stride) ? DirectConvolution.Conv2d(x, weight, bias, padding) : Checked(x, weight, bias, stride, padding);
     }
+
+    /// <summary>Whether a CPU convolution runs on <see cref="DirectConvolution"/>: float32, stride 1, few input channels.</summary>
+    internal static bool TakesDirect(Tensor x, Tensor weight, long[] stride) =>
+        !CpuKernels.LibTorchOnly && x.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32
+        && stride.All(s => s == 1) && weight.shape[1] <= DirectMaxInputChannels;
 
     /// <summary>
     /// A conv3d with temporal stride 1 and no temporal padding as kt conv2d calls: output frame t is the sum over k of

@@ -1,3 +1,4 @@
+using Reframe.Wan.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,18 +10,18 @@ namespace Reframe.Wan.Text;
 /// </summary>
 public sealed class T5SelfAttentionBlock : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
-    public T5LayerNorm norm1;
+    public RmsNorm norm1;
     public T5Attention attn;
-    public T5LayerNorm norm2;
+    public RmsNorm norm2;
     public T5FeedForward ffn;
     public T5RelativeEmbedding? pos_embedding;
 
     public T5SelfAttentionBlock(Umt5Config config, Device? device = null, ScalarType? dtype = null) : base("T5SelfAttention")
     {
         ArgumentNullException.ThrowIfNull(config);
-        norm1 = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
+        norm1 = new RmsNorm(config.Dim, Umt5Config.NormEps, device, dtype);
         attn = new T5Attention(config.Dim, config.DimAttn, config.NumHeads, device, dtype);
-        norm2 = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
+        norm2 = new RmsNorm(config.Dim, Umt5Config.NormEps, device, dtype);
         ffn = new T5FeedForward(config.Dim, config.DimFfn, device, dtype);
         pos_embedding = config.SharedPos
             ? null

@@ -21,7 +21,7 @@ public sealed record Umt5Config(
     /// <summary>T5's relative-position <c>max_dist</c> (not a constructor argument in Wan: fixed at 128).</summary>
     public const int MaxDistance = 128;
 
-    /// <summary>RMS-norm epsilon of <c>T5LayerNorm</c>.</summary>
+    /// <summary>RMS-norm epsilon of the reference's <c>T5LayerNorm</c> (our <see cref="Modules.RmsNorm"/>).</summary>
     public const double NormEps = 1e-6;
 
     /// <summary>The real text encoder (<c>models_t5_umt5-xxl-enc-bf16.pth</c>), as the shipped yaml builds it.</summary>

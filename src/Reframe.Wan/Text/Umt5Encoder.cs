@@ -17,7 +17,7 @@ public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
     public LookupEmbedding token_embedding;
     public T5RelativeEmbedding? pos_embedding;
     public ModuleList<T5SelfAttentionBlock> blocks;
-    public T5LayerNorm norm;
+    public RmsNorm norm;
 
     /// <param name="config">hyper-parameters</param>
     /// <param name="device">where to allocate the parameters (the meta device allocates nothing: shapes only)</param>
@@ -32,7 +32,7 @@ public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
             ? new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, device: device, dtype: dtype)
             : null;
         blocks = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(_ => new T5SelfAttentionBlock(config, device, dtype)).ToArray());
-        norm = new T5LayerNorm(config.Dim, device: device, dtype: dtype);
+        norm = new RmsNorm(config.Dim, Umt5Config.NormEps, device, dtype);
         RegisterComponents();
     }
 

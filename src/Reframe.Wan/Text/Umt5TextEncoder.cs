@@ -1,4 +1,5 @@
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,12 +43,25 @@ public sealed class Umt5TextEncoder
         WanRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        var tokenizer = UmT5Tokenizer.FromFolder(tokenizerFolder);
         using var checkpoint = CheckpointFiles.Open(encoderCheckpoint);
-        var encoder = new Umt5Encoder(config ?? Umt5Config.FromCheckpoint(checkpoint), runtime.Device, runtime.DType);
+        return Load(tokenizerFolder, checkpoint, encoderCheckpoint, config, runtime.Device, runtime.DType);
+    }
+
+    /// <summary>
+    /// The one loader of the text side (every other entry point ends here): the tokenizer from its folder and the
+    /// encoder from an already open checkpoint, built directly on <paramref name="device"/> in <paramref name="dtype"/>
+    /// (never a float32 CPU copy of the 5.7 B parameters first), strict (every key and shape must match), in eval mode,
+    /// its weights owned by the module (<see cref="ModuleOwnership.OwnWeights"/>) whatever dispose scope is current.
+    /// </summary>
+    public static Umt5TextEncoder Load(string tokenizerFolder, ICheckpointReader checkpoint, string checkpointName,
+        Umt5Config? config, Device device, ScalarType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var tokenizer = UmT5Tokenizer.FromFolder(tokenizerFolder);
+        var encoder = new Umt5Encoder(config ?? Umt5Config.FromCheckpoint(checkpoint), device, dtype).OwnWeights();
         try
         {
-            StrictStateDictLoader.Load(encoder, checkpoint, encoderCheckpoint);
+            StrictStateDictLoader.Load(encoder, checkpoint, checkpointName);
             encoder.eval();
         }
         catch
@@ -55,6 +69,7 @@ public sealed class Umt5TextEncoder
             encoder.Dispose();
             throw;
         }
+
         return new Umt5TextEncoder(tokenizer, encoder);
     }
 

@@ -11,13 +11,13 @@ namespace Reframe.Wan.Vae;
 /// </summary>
 public sealed class AttentionBlock : nn.Module, IVaeLayer
 {
-    private readonly RmsNorm _norm;
+    private readonly ChannelL2Norm _norm;
     private readonly Conv2dLayer _toQkv;
     private readonly Conv2dLayer _proj;
 
     public AttentionBlock(long channels, ModuleInit init) : base(nameof(AttentionBlock))
     {
-        _norm = new RmsNorm(channels, images: true, init);
+        _norm = new ChannelL2Norm(channels, images: true, init);
         _toQkv = new Conv2dLayer(channels, channels * 3, 1, init);
         _proj = new Conv2dLayer(channels, channels, 1, init);
         register_module("norm", _norm);

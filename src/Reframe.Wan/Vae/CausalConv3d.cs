@@ -46,21 +46,16 @@ public sealed class CausalConv3d : nn.Module
     /// <summary>Runs the conv on <paramref name="x"/> <c>[B, Cin, T, H, W]</c> with optional history frames in front.</summary>
     public Tensor Forward(Tensor x, Tensor? history = null)
     {
-        using var scope = NewDisposeScope();
+        // 2*pt causal frames in front: the history's, then zeros for what it lacks. Spatial zero padding is the
+        // convolution's own (symmetric, as the reference pads): no padded copy of the chunk.
         long front = _padding[4];
-        if (history is not null && front > 0)
+        if (front == 0)
         {
-            x = cat([history.to(x.device), x], 2);
-            front -= history.shape[2];
+            history = null;
         }
 
-        if (front > 0)
-        {
-            x = nn.functional.pad(x, [0, 0, 0, 0, front, 0], PaddingModes.Constant, 0);
-        }
-
-        // Spatial zero padding is the convolution's own (symmetric, as the reference pads): no padded copy of the chunk.
-        return Convolutions.Conv3d(x, weight, bias, _stride, [0, _padding[2], _padding[0]]).MoveToOuterDisposeScope();
+        long zeros = Math.Max(0, front - (history?.shape[2] ?? 0));
+        return Convolutions.CausalConv3d(x, history, zeros, weight, bias, _stride, [_padding[2], _padding[0]]);
     }
 
     /// <summary>

@@ -28,4 +28,14 @@ public sealed class Conv2dLayer : nn.Module
     /// <summary><paramref name="x"/>: <c>[N, Cin, H, W]</c>.</summary>
     public Tensor Forward(Tensor x) =>
         Convolutions.Conv2d(x, weight, bias, [_stride, _stride], [_padding, _padding]);
+
+    /// <summary>
+    /// The same conv on every frame of <paramref name="x"/> <c>[B, Cin, T, H, W]</c> -> <c>[B, Cout, T, H', W']</c>: a
+    /// conv3d with a one-frame kernel, so the frames need not be permuted into the batch and back.
+    /// </summary>
+    public Tensor ForwardFrames(Tensor x)
+    {
+        using var frameKernel = weight.unsqueeze(2);
+        return Convolutions.Conv3d(x, frameKernel, bias, [1, _stride, _stride], [0, _padding, _padding]);
+    }
 }

@@ -15,7 +15,7 @@ public sealed class Decoder3d : nn.Module
     private readonly CausalConv3d _conv1;
     private readonly List<IVaeLayer> _middle;
     private readonly List<IVaeLayer> _upsamples = [];
-    private readonly RmsNorm _headNorm;
+    private readonly ChannelL2Norm _headNorm;
     private readonly CausalConv3d _headConv;
 
     public Decoder3d(WanVaeConfig config, ModuleInit init) : base(nameof(Decoder3d))
@@ -56,7 +56,7 @@ public sealed class Decoder3d : nn.Module
             }
         }
 
-        _headNorm = new RmsNorm(outDim, images: false, init);
+        _headNorm = new ChannelL2Norm(outDim, images: false, init);
         _headConv = CausalConv3d.Kernel3(outDim, 3, init);
 
         register_module("conv1", _conv1);
@@ -83,7 +83,7 @@ public sealed class Decoder3d : nn.Module
             probe?.Invoke($"decoder.upsamples.{i}", x);
         }
 
-        x = nn.functional.silu(_headNorm.Forward(x));
+        x = _headNorm.ForwardSilu(x);
         x = _headConv.Forward(x, cache);
         probe?.Invoke("decoder.head.2", x);
         return x.MoveToOuterDisposeScope();

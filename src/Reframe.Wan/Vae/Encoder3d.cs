@@ -14,7 +14,7 @@ public sealed class Encoder3d : nn.Module
     private readonly CausalConv3d _conv1;
     private readonly List<IVaeLayer> _downsamples = [];
     private readonly List<IVaeLayer> _middle;
-    private readonly RmsNorm _headNorm;
+    private readonly ChannelL2Norm _headNorm;
     private readonly CausalConv3d _headConv;
 
     public Encoder3d(WanVaeConfig config, ModuleInit init) : base(nameof(Encoder3d))
@@ -47,7 +47,7 @@ public sealed class Encoder3d : nn.Module
         }
 
         _middle = [new ResidualBlock(outDim, outDim, init), new AttentionBlock(outDim, init), new ResidualBlock(outDim, outDim, init)];
-        _headNorm = new RmsNorm(outDim, images: false, init);
+        _headNorm = new ChannelL2Norm(outDim, images: false, init);
         _headConv = CausalConv3d.Kernel3(outDim, config.ZDim * 2, init);
 
         register_module("conv1", _conv1);
@@ -77,7 +77,7 @@ public sealed class Encoder3d : nn.Module
             probe?.Invoke($"encoder.middle.{i}", x);
         }
 
-        x = nn.functional.silu(_headNorm.Forward(x));
+        x = _headNorm.ForwardSilu(x);
         x = _headConv.Forward(x, cache);
         probe?.Invoke("encoder.head.2", x);
         return x.MoveToOuterDisposeScope();

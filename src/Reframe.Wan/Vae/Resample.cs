@@ -59,20 +59,19 @@ public sealed class Resample : nn.Module, IVaeLayer
             x = UpsampleTime(x, cache.Next());
         }
 
-        long b = x.shape[0], c = x.shape[1], t = x.shape[2];
-        var frames = x.permute(0, 2, 1, 3, 4).reshape(b * t, c, x.shape[3], x.shape[4]); // [B*T, C, H, W]
         if (_mode is ResampleMode.Upsample2d or ResampleMode.Upsample3d)
         {
-            // nn.Upsample(scale 2, 'nearest-exact') = every row and column repeated twice (exact in any dtype).
-            frames = frames.repeat_interleave(2, 2).repeat_interleave(2, 3);
+            // nn.Upsample(scale 2, 'nearest-exact') = every row and column repeated twice (exact in any dtype), as one
+            // broadcast copy.
+            long b = x.shape[0], c = x.shape[1], t = x.shape[2], h = x.shape[3], w = x.shape[4];
+            x = x.reshape(b, c, t, h, 1, w, 1).expand(b, c, t, h, 2, w, 2).reshape(b, c, t, 2 * h, 2 * w);
         }
         else
         {
-            frames = nn.functional.pad(frames, [0, 1, 0, 1], PaddingModes.Constant, 0); // right and bottom only
+            x = nn.functional.pad(x, [0, 1, 0, 1], PaddingModes.Constant, 0); // right and bottom only
         }
 
-        frames = _conv.Forward(frames);
-        x = frames.reshape(b, t, frames.shape[1], frames.shape[2], frames.shape[3]).permute(0, 2, 1, 3, 4);
+        x = _conv.ForwardFrames(x); // per frame, as the reference's Conv2d over frames folded into the batch
 
         if (_mode == ResampleMode.Downsample3d)
         {

@@ -11,17 +11,17 @@ namespace Reframe.Wan.Vae;
 /// </summary>
 public sealed class ResidualBlock : nn.Module, IVaeLayer
 {
-    private readonly RmsNorm _norm1;
+    private readonly ChannelL2Norm _norm1;
     private readonly CausalConv3d _conv1;
-    private readonly RmsNorm _norm2;
+    private readonly ChannelL2Norm _norm2;
     private readonly CausalConv3d _conv2;
     private readonly CausalConv3d? _shortcut;
 
     public ResidualBlock(long inChannels, long outChannels, ModuleInit init) : base(nameof(ResidualBlock))
     {
-        _norm1 = new RmsNorm(inChannels, images: false, init);
+        _norm1 = new ChannelL2Norm(inChannels, images: false, init);
         _conv1 = CausalConv3d.Kernel3(inChannels, outChannels, init);
-        _norm2 = new RmsNorm(outChannels, images: false, init);
+        _norm2 = new ChannelL2Norm(outChannels, images: false, init);
         _conv2 = CausalConv3d.Kernel3(outChannels, outChannels, init);
         register_module("residual", new IndexedSlots((0, _norm1), (2, _conv1), (3, _norm2), (6, _conv2)));
         if (inChannels != outChannels)
@@ -35,11 +35,11 @@ public sealed class ResidualBlock : nn.Module, IVaeLayer
     {
         using var scope = NewDisposeScope();
         var h = _shortcut is null ? x : _shortcut.Forward(x); // [B, Cout, T, H, W]
-        var y = nn.functional.silu(_norm1.Forward(x));
+        var y = _norm1.ForwardSilu(x);
         y = _conv1.Forward(y, cache);
-        y = nn.functional.silu(_norm2.Forward(y));
+        y = _norm2.ForwardSilu(y);
         // residual.5 is Dropout(0.0): the identity at inference.
         y = _conv2.Forward(y, cache);
-        return (y + h).MoveToOuterDisposeScope();
+        return y.add_(h).MoveToOuterDisposeScope(); // y is this block's own fresh tensor
     }
 }

@@ -1,4 +1,5 @@
 using Reframe.Wan.Modules;
+using Reframe.Wan.Modules.Cpu;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -57,15 +58,47 @@ public class ConvolutionsTests(ITestOutputHelper output)
             var guarded = dtype == ScalarType.Float32 ? Convolutions.GuardedFloat32(xd, wd, bd, stride, padding) : Convolutions.GuardedBFloat16(xd, wd, bd, stride, padding);
             var automatic = dims == 3 ? Convolutions.Conv3d(xd, wd, bd, stride, padding) : Convolutions.Conv2d(xd, wd, bd, stride, padding);
             var direct = Convolutions.Raw(xd, wd, bd, stride, padding);
+            Tensor libTorchOnly;
+            using (CpuKernels.UseLibTorchOnly())
+            {
+                // The automatic route without the hand-written kernel: libtorch's, guarded where the canary says so.
+                libTorchOnly = dims == 3 ? Convolutions.Conv3d(xd, wd, bd, stride, padding) : Convolutions.Conv2d(xd, wd, bd, stride, padding);
+            }
+
             double guardedError = Error(guarded, exact), automaticError = Error(automatic, exact), directError = Error(direct, exact);
-            output.WriteLine($"{dtype}: guarded {guardedError:E1}, automatic ({ConvolutionKernels.RouteFor(dtype)}) {automaticError:E1}, libtorch direct {directError:E1}");
+            double libTorchOnlyError = Error(libTorchOnly, exact);
+            output.WriteLine($"{dtype}: guarded {guardedError:E1}, automatic ({ConvolutionKernels.RouteFor(dtype)}, hand-written kernel: {Convolutions.TakesDirect(xd, wd, stride)}) {automaticError:E1}, automatic without it {libTorchOnlyError:E1}, libtorch direct {directError:E1}");
             Assert.True(guardedError <= limit, $"{dtype} guarded route: {guardedError:E2}");
             Assert.True(automaticError <= limit, $"{dtype} automatic route: {automaticError:E2} (direct kernel {directError:E2})");
+            Assert.True(libTorchOnlyError <= limit, $"{dtype} automatic route without the hand-written kernel: {libTorchOnlyError:E2} (direct kernel {directError:E2})");
             if (dims == 3 && cin <= Convolutions.FoldMaxInputChannels)
             {
                 double framesError = Error(Convolutions.FramesAsConv2d(xd, wd, bd, stride[1..], padding[1..]), exact);
                 Assert.True(framesError <= limit, $"{dtype} conv3d as conv2d over frames: {framesError:E2}");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(4, 4)]
+    [InlineData(20, 24)]
+    public void CausalConv3d_IsTheConvOverZeroFramesHistoryAndInput(int cin, int cout)
+    {
+        // The direct kernel (4 channels) reads the cached frames where they are; the other routes (20) concatenate.
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (x, w, b, stride, padding) = Problem(cin, cout, 1, 3, 4, seed: 3);
+        var history = randn([1, cin, 1, 8, 12], generator: new Generator(4));
+        var frames = cat([zeros([1, cin, 1, 8, 12]), history, x], 2).to(ScalarType.Float32);
+        var (xf, wf, bf, hf) = (x.to(ScalarType.Float32), w.to(ScalarType.Float32), b.to(ScalarType.Float32), history.to(ScalarType.Float32));
+        var exact = Convolutions.Raw(frames.to(ScalarType.Float64), wf.to(ScalarType.Float64), bf.to(ScalarType.Float64), stride, padding);
+        double error = Error(Convolutions.CausalConv3d(xf, hf, 1, wf, bf, stride, [1, 1]), exact);
+        output.WriteLine($"{cin}->{cout}: {error:E1}");
+        Assert.True(error <= Float32Limit, $"{error:E2}");
+        using (CpuKernels.UseLibTorchOnly())
+        {
+            double before = Error(Convolutions.CausalConv3d(xf, hf, 1, wf, bf, stride, [1, 1]), exact);
+            Assert.True(before <= Float32Limit, $"without the hand-written kernel: {before:E2}");
         }
     }
 
