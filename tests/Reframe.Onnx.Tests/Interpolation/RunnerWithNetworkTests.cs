@@ -17,7 +17,7 @@ namespace Reframe.Onnx.Tests.Interpolation;
 /// </summary>
 public sealed class RunnerWithNetworkTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
 
     private async Task<(ReframeOutcome Outcome, string Output)> RunAsync(GenerationOptions options, IReadOnlyList<INetworkInterpolator> networks,
         MediaSettings media)

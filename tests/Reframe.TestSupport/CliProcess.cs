@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Reframe.Client.Tests.Support;
+namespace Reframe.TestSupport;
 
 /// <summary>Runs the built <c>reframe</c> CLI as a separate process, as a user would.</summary>
 public static class CliProcess
@@ -34,7 +34,7 @@ public static class CliProcess
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Parent?.Name ?? "Debug";
-        var own = Path.Combine(TempPaths.RepositoryRoot(), "src", "Reframe.Cli", "bin", configuration, testOutput.Name, "reframe.dll");
+        var own = Path.Combine(RepositoryPaths.RepositoryRoot, "src", "Reframe.Cli", "bin", configuration, testOutput.Name, "reframe.dll");
         return File.Exists(own) ? own : Path.Combine(AppContext.BaseDirectory, "reframe.dll");
     }
 }
