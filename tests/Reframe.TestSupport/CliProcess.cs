@@ -17,6 +17,7 @@ public static class CliProcess
         info.Environment.Remove("REFRAME_URL");
         info.Environment.Remove("REFRAME_API_KEY");
         info.Environment.Remove("REFRAME_DATA_DIR");
+        info.Environment.Remove("REFRAME_DATABASE_URL");
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
