@@ -24,7 +24,7 @@ public sealed class RunnerWithNetworkTests : IDisposable
     {
         var source = TestVideos.Create(_temp.Path, new TestVideoSpec(160, 120, Frames: 9, Fps: 8));
         var output = _temp.File($"out-{Guid.NewGuid():N}.mp4");
-        var runner = ClassicEngineRegistration.CreateRunner(new ClassicEngine(), media, null, networks);
+        var runner = new ReframeRunner(new ClassicEngine(), media, null, networks);
         var job = new ReframeJob(options, source, null, null, output, _temp.Path, Seed: 1);
         return (await runner.RunAsync(job, new Progress<TaskProgress>(), CancellationToken.None), output);
     }
