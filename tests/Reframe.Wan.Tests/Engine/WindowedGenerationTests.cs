@@ -4,6 +4,7 @@ using Reframe.Wan.Pipelines;
 using Xunit.Abstractions;
 using static Reframe.Wan.Tests.Engine.WanEngineTests;
 using static TorchSharp.torch;
+using Reframe.TestSupport;
 
 namespace Reframe.Wan.Tests.Engine;
 
