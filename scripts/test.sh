@@ -11,7 +11,7 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Reframe.slnx -c Release --no-build -nologo -v:q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" || status=$?
 # One closing line over all test projects, in the plain form any CI log reader understands.
-awk '/^(Passed|Failed)!/ {
+awk '/^(Passed|Failed|Skipped)!/ {
        for (i = 1; i <= NF; i++) {
          if ($i == "Passed:")  p += $(i+1)
          if ($i == "Failed:")  f += $(i+1)

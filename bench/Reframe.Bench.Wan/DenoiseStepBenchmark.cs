@@ -31,7 +31,7 @@ internal static class DenoiseStepBenchmark
         Console.WriteLine($"tiny experts: dim {config.Dim}, {config.NumLayers} layers + {config.VaceLayers.Length} VACE blocks; latent {latent.F}x{latent.H}x{latent.W} ({tokens} tokens); {get_num_threads()} CPU threads");
 
         var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new NoVae());
-        var settings = new ReframeSettings(steps, GuidanceScale: 5, Shift: 12, Sampler.UniPC);
+        var settings = new SamplingSettings(steps, GuidanceScale: 5, Shift: 12, Sampler.UniPC);
         pipeline.Denoise(latents, vace, prompt, negative, settings with { Steps = 2 }, null, CancellationToken.None).Dispose(); // warm-up
 
         // Wall time and this process's CPU time: on a shared machine the CPU time is the steadier figure.

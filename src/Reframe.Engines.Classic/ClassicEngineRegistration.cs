@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Reframe.Core.Engines;
 using Reframe.Media;
-using Reframe.Media.Interpolation;
 using Reframe.Media.Pipeline;
 
 namespace Reframe.Engines.Classic;
 
-/// <summary>How a host builds runners: the classic engine (the embedded default), or any other engine.</summary>
+/// <summary>Runners around the classic engine (the embedded default). A runner around any other engine is a plain <see cref="ReframeRunner"/>.</summary>
 public static class ClassicEngineRegistration
 {
     /// <summary>A runner around the classic engine with its default look.</summary>
@@ -16,9 +15,4 @@ public static class ClassicEngineRegistration
     /// <summary>A runner around the classic engine with a tuned look.</summary>
     public static IReframeRunner CreateRunner(MediaSettings settings, ClassicEngineSettings engineSettings, ILoggerFactory? loggerFactory = null) =>
         new ReframeRunner(new ClassicEngine(engineSettings), settings, loggerFactory);
-
-    /// <summary>A runner around any engine (e.g. the Wan engine), with optional interpolation networks.</summary>
-    public static IReframeRunner CreateRunner(IVideoEngine engine, MediaSettings settings, ILoggerFactory? loggerFactory = null,
-        IEnumerable<INetworkInterpolator>? networkInterpolators = null) =>
-        new ReframeRunner(engine, settings, loggerFactory, networkInterpolators);
 }

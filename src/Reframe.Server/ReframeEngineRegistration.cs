@@ -3,6 +3,7 @@ using Reframe.Core.Engines;
 using Reframe.Core.Inputs;
 using Reframe.Engines.Classic;
 using Reframe.Media;
+using Reframe.Media.Pipeline;
 using Reframe.Media.Sources;
 using Reframe.Server.Configuration;
 using Reframe.Wan.Checkpoints;
@@ -21,7 +22,7 @@ internal static class ReframeEngineRegistration
 {
     public static void AddDefaults(IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(_ => FetchSettings.FromEnvironment(key => configuration[key]));
+        // FetchSettings is read once, by ReframeApp.AddReframe, which also hands it to the webhook dispatch.
         services.TryAddSingleton<IInputFetcher>(sp => new InputFetcher(sp.GetRequiredService<FetchSettings>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => Composition.OptionalPartsComposition.WithInterpolatorFiles(MediaSettingsBinding.FromConfiguration(configuration), configuration));
         AddWanEngine(services, configuration);
@@ -31,7 +32,7 @@ internal static class ReframeEngineRegistration
             var logs = sp.GetService<ILoggerFactory>();
             // The installed RIFE/FILM networks (Composition/OptionalPartsComposition); none means minterpolate, said in meta.
             var networks = sp.GetServices<Media.Interpolation.INetworkInterpolator>().ToList();
-            return ClassicEngineRegistration.CreateRunner(sp.GetService<IVideoEngine>() ?? new ClassicEngine(), media, logs, networks);
+            return new ReframeRunner(sp.GetService<IVideoEngine>() ?? new ClassicEngine(), media, logs, networks);
         });
     }
 

@@ -125,7 +125,7 @@ internal static class ParityCheck
         using var high = ExpertCheckpoint.Load(Path.Combine(dir, experts.GetProperty("high_noise_model").GetProperty("folder").GetString()!), device, dtype);
         using var low = ExpertCheckpoint.Load(Path.Combine(dir, experts.GetProperty("low_noise_model").GetProperty("folder").GetString()!), device, dtype);
         var spec = json.GetProperty("generator_spec");
-        var settings = new ReframeSettings(spec.GetProperty("steps").GetInt32(), spec.GetProperty("guidance").GetDouble(),
+        var settings = new SamplingSettings(spec.GetProperty("steps").GetInt32(), spec.GetProperty("guidance").GetDouble(),
             spec.GetProperty("shift").GetDouble(), Reframe.Core.Requests.Sampler.UniPC, spec.GetProperty("scale").GetDouble());
         var inputs = Load(dir, "inputs.safetensors");
         var intermediates = Load(dir, "intermediates.safetensors");

@@ -127,7 +127,7 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         double transfersBefore = _model.TransferSeconds;
         var options = job.Options;
         var windows = SlidingWindows.Plan(job.FrameCount, _windowFrames, _windowOverlap);
-        var settings = new ReframeSettings(options.NumInferenceSteps, options.GuidanceScale, options.Shift, options.Sampler,
+        var settings = new SamplingSettings(options.NumInferenceSteps, options.GuidanceScale, options.Shift, options.Sampler,
             MaxSequenceLength: _model.TextLength)
         {
             // acceleration: the reference's TeaCache (restarting in every window); none is the exact computation.

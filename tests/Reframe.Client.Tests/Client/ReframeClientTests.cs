@@ -1,5 +1,5 @@
 using System.Net;
-using Reframe.Client.Tests.Support;
+using Reframe.TestSupport;
 
 namespace Reframe.Client.Tests.Client;
 
@@ -14,7 +14,7 @@ public sealed class ReframeClientTests
         var states = new List<Generation>();
         var request = new GenerationRequest
         {
-            VideoUrl = await DataUri.FromFileAsync(TestVideos.Small4x3),
+            VideoUrl = await DataUri.FromFileAsync(SmallClips.Small4x3),
             AspectRatio = ReframeAspectRatio.Landscape16x9,
             Prompt = "a test pattern",
         };
@@ -35,7 +35,7 @@ public sealed class ReframeClientTests
 
         var path = Path.Combine(TempPaths.NewDirectory("download"), "result.mp4");
         await client.DownloadToFileAsync(final, path);
-        var (width, height, frames) = TestVideos.Probe(path);
+        var (width, height, frames) = SmallClips.Probe(path);
         Assert.Equal((832, 480), (width, height));
         Assert.Equal(final.Video.NumFrames, frames);
         Assert.False(File.Exists(path + ".part"));
@@ -48,7 +48,7 @@ public sealed class ReframeClientTests
         using var client = service.CreateClient();
         var final = await client.RunAsync(new GenerationRequest
         {
-            VideoUrl = await DataUri.FromFileAsync(TestVideos.Small4x3),
+            VideoUrl = await DataUri.FromFileAsync(SmallClips.Small4x3),
             AspectRatio = ReframeAspectRatio.Square1x1,
             SyncMode = true,
         });
@@ -66,7 +66,7 @@ public sealed class ReframeClientTests
         // No workers: the task stays queued until cancelled.
         await using var service = await ReframeService.StartAsync(new Dictionary<string, string> { ["REFRAME_WORKERS"] = "0" });
         using var client = service.CreateClient();
-        var created = await client.SubmitAsync(new GenerationRequest { VideoUrl = await DataUri.FromFileAsync(TestVideos.Small4x3) });
+        var created = await client.SubmitAsync(new GenerationRequest { VideoUrl = await DataUri.FromFileAsync(SmallClips.Small4x3) });
         var queued = await client.GetAsync(created.Id);
         Assert.Equal(GenerationStatus.Queued, queued.Status);
         Assert.Equal(0, queued.Meta!.QueuePosition);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Reframe.Client.Tests.Support;
+using Reframe.TestSupport;
 
 namespace Reframe.Client.Tests.Events;
 
@@ -15,7 +15,7 @@ public sealed class GenerationEventsTests
         using var client = service.CreateClient();
         var created = await client.SubmitAsync(new GenerationRequest
         {
-            VideoUrl = await DataUri.FromFileAsync(TestVideos.Small4x3),
+            VideoUrl = await DataUri.FromFileAsync(SmallClips.Small4x3),
             AspectRatio = ReframeAspectRatio.Landscape16x9,
         });
 
@@ -43,7 +43,7 @@ public sealed class GenerationEventsTests
             ["REFRAME_EVENTS_HEARTBEAT_SECONDS"] = "1",
         });
         using var client = service.CreateClient();
-        var created = await client.SubmitAsync(new GenerationRequest { VideoUrl = await DataUri.FromFileAsync(TestVideos.Small4x3) });
+        var created = await client.SubmitAsync(new GenerationRequest { VideoUrl = await DataUri.FromFileAsync(SmallClips.Small4x3) });
 
         var cancelled = false;
         var (_, events, comments) = await ReadStreamAsync(service, service.ApiKey, created.Id, onComment: async comment =>
@@ -89,7 +89,7 @@ public sealed class GenerationEventsTests
         using var client = service.CreateClient();
         var created = await client.SubmitAsync(new GenerationRequest
         {
-            VideoUrl = await DataUri.FromFileAsync(TestVideos.Small4x3),
+            VideoUrl = await DataUri.FromFileAsync(SmallClips.Small4x3),
             AspectRatio = ReframeAspectRatio.Square1x1,
         });
 

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 using Xunit.Abstractions;
-using Reframe.Client.Tests.Support;
+using Reframe.TestSupport;
 
 namespace Reframe.Client.Tests.Playground;
 
@@ -33,7 +33,7 @@ public sealed class PlaygroundBrowserTests(ITestOutputHelper output)
         await page.GotoAsync(service.Origin.AbsoluteUri); // "/" redirects to the playground
         Assert.EndsWith("/playground/", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#api-key", service.ApiKey);
-        await page.SetInputFilesAsync("#video-file", TestVideos.Small4x3);
+        await page.SetInputFilesAsync("#video-file", SmallClips.Small4x3);
         await page.SelectOptionAsync("select[name=aspect_ratio]", "16:9");
         await page.FillAsync("textarea[name=prompt]", "a test pattern on a wider canvas");
         // Record every state the status card shows, to check the run was followed live.
@@ -80,7 +80,7 @@ public sealed class PlaygroundBrowserTests(ITestOutputHelper output)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "playground.png"), FullPage = true });
         if (Environment.GetEnvironmentVariable("REFRAME_UPDATE_DOCS_IMAGES") == "1")
         {
-            var docs = Path.Combine(TempPaths.RepositoryRoot(), "docs", "images");
+            var docs = Path.Combine(RepositoryPaths.RepositoryRoot, "docs", "images");
             Directory.CreateDirectory(docs);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(docs, "playground.png"), FullPage = true });
         }
@@ -102,7 +102,7 @@ public sealed class PlaygroundBrowserTests(ITestOutputHelper output)
 
         await page.GotoAsync(new Uri(service.Origin, "/playground").AbsoluteUri);
         await page.FillAsync("#api-key", "wrong-key");
-        await page.SetInputFilesAsync("#video-file", TestVideos.Small4x3);
+        await page.SetInputFilesAsync("#video-file", SmallClips.Small4x3);
         await page.ClickAsync("#submit");
         await page.WaitForSelectorAsync("#form-error:not([hidden])");
 

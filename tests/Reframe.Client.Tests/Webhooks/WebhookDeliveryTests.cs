@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Reframe.Client.Tests.Support;
 using Reframe.Core.Webhooks;
 using Reframe.Workers.Webhooks;
+using Reframe.Client.Tests.Support;
+using Reframe.TestSupport;
 
 namespace Reframe.Client.Tests.Webhooks;
 
@@ -25,7 +26,7 @@ public sealed class WebhookDeliveryTests
 
         var final = await client.RunAsync(new GenerationRequest
         {
-            VideoUrl = await DataUri.FromFileAsync(TestVideos.Small4x3),
+            VideoUrl = await DataUri.FromFileAsync(SmallClips.Small4x3),
             AspectRatio = ReframeAspectRatio.Landscape16x9,
             WebhookUrl = receiver.Url.AbsoluteUri,
         });

@@ -1,6 +1,7 @@
 using Reframe.Core.Engines;
 using Reframe.Core.Requests;
 using Reframe.Media.Tests.Support;
+using Reframe.TestSupport;
 
 namespace Reframe.Media.Tests.Pipeline;
 

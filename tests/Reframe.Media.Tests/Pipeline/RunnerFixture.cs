@@ -3,6 +3,7 @@ using Reframe.Core.Requests;
 using Reframe.Engines.Classic;
 using Reframe.Media.Pipeline;
 using Reframe.Media.Tests.Support;
+using RecordingProgress = Reframe.TestSupport.RecordingProgress;
 
 namespace Reframe.Media.Tests.Pipeline;
 

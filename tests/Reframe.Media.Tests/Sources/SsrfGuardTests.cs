@@ -1,6 +1,7 @@
 using System.Net;
 using Reframe.Core.Engines;
 using Reframe.Media.Sources;
+using Reframe.TestSupport;
 
 namespace Reframe.Media.Tests.Sources;
 

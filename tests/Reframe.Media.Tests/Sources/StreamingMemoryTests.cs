@@ -1,4 +1,5 @@
 using Reframe.Media.Sources;
+using Reframe.TestSupport;
 
 namespace Reframe.Media.Tests.Sources;
 

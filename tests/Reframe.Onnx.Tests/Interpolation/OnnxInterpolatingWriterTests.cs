@@ -123,7 +123,7 @@ public sealed class OnnxInterpolatingWriterTests
     [Fact]
     public void Open_RefusesABrokenFile()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDirectory();
         var broken = temp.File("rife.onnx");
         File.WriteAllText(broken, "this is not protobuf");
         var e = Assert.Throws<OnnxModelException>(() => Open(broken, InterpolatorModel.Film, 64));

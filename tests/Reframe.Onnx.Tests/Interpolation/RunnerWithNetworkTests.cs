@@ -17,14 +17,14 @@ namespace Reframe.Onnx.Tests.Interpolation;
 /// </summary>
 public sealed class RunnerWithNetworkTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
 
     private async Task<(ReframeOutcome Outcome, string Output)> RunAsync(GenerationOptions options, IReadOnlyList<INetworkInterpolator> networks,
         MediaSettings media)
     {
         var source = TestVideos.Create(_temp.Path, new TestVideoSpec(160, 120, Frames: 9, Fps: 8));
         var output = _temp.File($"out-{Guid.NewGuid():N}.mp4");
-        var runner = ClassicEngineRegistration.CreateRunner(new ClassicEngine(), media, null, networks);
+        var runner = new ReframeRunner(new ClassicEngine(), media, null, networks);
         var job = new ReframeJob(options, source, null, null, output, _temp.Path, Seed: 1);
         return (await runner.RunAsync(job, new Progress<TaskProgress>(), CancellationToken.None), output);
     }

@@ -8,7 +8,7 @@ namespace Reframe.Onnx.Tests.Safety;
 /// <summary>Real ONNX Runtime on the test classifiers, whose score is 1 - mean(red) (class 1).</summary>
 public sealed class OnnxImageClassifierTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
 
     private static OnnxImageClassifier Open(string model, Func<SafetyModelSettings, SafetyModelSettings>? tweak = null) =>
         OnnxImageClassifier.Open((tweak ?? (s => s))(new SafetyModelSettings { ModelPath = model }), new OnnxRuntimeSettings { Device = OnnxDevice.Cpu });

@@ -10,7 +10,7 @@ namespace Reframe.Onnx.Tests.Safety;
 /// <summary>The checker on real files: frames sampled by ffmpeg, classified by ONNX Runtime (the test model flags a dark red channel).</summary>
 public sealed class OnnxSafetyCheckerTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
     private readonly OnnxSafetyChecker _checker;
     private readonly OnnxImageClassifier _classifier;
 

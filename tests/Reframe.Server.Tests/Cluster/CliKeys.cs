@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Reframe.TestSupport;
 
 namespace Reframe.Server.Tests.Cluster;
@@ -8,25 +7,11 @@ public static class CliKeys
 {
     public static async Task<string> CreateAsync(string label, params string[] storeArguments)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
-        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
-        var cli = Path.Combine(RepositoryPaths.RepositoryRoot, "src", "Reframe.Cli", "bin", configuration, framework, "reframe.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[cli, "keys", "create", "--label", label, .. storeArguments])
+        var (exitCode, stdout, stderr) = await CliProcess.RunAsync(["keys", "create", "--label", label, .. storeArguments]);
+        if (exitCode != 0)
         {
-            info.ArgumentList.Add(argument);
+            throw new InvalidOperationException($"reframe keys create exited {exitCode}: {stderr}");
         }
-        info.Environment.Remove("REFRAME_DATA_DIR");
-        info.Environment.Remove("REFRAME_DATABASE_URL");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"reframe keys create exited {process.ExitCode}: {await stderr}");
-        }
-        return (await stdout).Trim();
+        return stdout.Trim();
     }
 }

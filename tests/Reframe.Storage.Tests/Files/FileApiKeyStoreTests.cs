@@ -1,13 +1,14 @@
 using Reframe.Core.Auth;
 using Reframe.Storage.Files;
 using Reframe.Storage.Tests.Contracts;
+using Reframe.TestSupport;
 
 namespace Reframe.Storage.Tests.Files;
 
 /// <summary>The key store contract on <c>api-keys.txt</c>, plus the file's own rules (comments kept, malformed lines named).</summary>
 public sealed class FileApiKeyStoreTests : ApiKeyStoreContract, IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     protected override Task<(IApiKeyStore Store, Func<ValueTask> Close)> OpenAsync() =>
         Task.FromResult<(IApiKeyStore, Func<ValueTask>)>((FileApiKeyStore.InDataDirectory(_dir.Path), () => ValueTask.CompletedTask));

@@ -1,13 +1,14 @@
 using Reframe.Core.Blobs;
 using Reframe.Storage.Files;
 using Reframe.Storage.Tests.Contracts;
+using Reframe.TestSupport;
 
 namespace Reframe.Storage.Tests.Files;
 
 /// <summary>The blob contract on a local folder, plus its layout (results stay at data/results/&lt;token&gt;.mp4).</summary>
 public sealed class LocalFolderBlobStoreTests : BlobStoreContract, IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     protected override Task<(IBlobStore Store, Func<ValueTask> Close)> OpenAsync() =>
         Task.FromResult<(IBlobStore, Func<ValueTask>)>((new LocalFolderBlobStore(_dir.Path), () => ValueTask.CompletedTask));

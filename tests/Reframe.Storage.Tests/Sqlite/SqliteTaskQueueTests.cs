@@ -2,13 +2,14 @@ using Microsoft.Data.Sqlite;
 using Reframe.Core.Tasks;
 using Reframe.Storage.Sqlite;
 using Reframe.Storage.Tests.Contracts;
+using Reframe.TestSupport;
 
 namespace Reframe.Storage.Tests.Sqlite;
 
 /// <summary>The task contract on a real SQLite file, plus what only the single-node backend does (the directory lock, orphan recovery).</summary>
 public sealed class SqliteTaskQueueTests : TaskQueueContract, IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
     private SqliteBackend _sqlite = null!;
 
     protected override Task<TaskBackend> OpenAsync()

@@ -1,13 +1,14 @@
 using Reframe.Core.Webhooks;
 using Reframe.Storage.Sqlite;
 using Reframe.Storage.Tests.Contracts;
+using Reframe.TestSupport;
 
 namespace Reframe.Storage.Tests.Sqlite;
 
 /// <summary>The outbox contract on <c>webhooks.db</c> (one node: "another node" is the same outbox).</summary>
 public sealed class SqliteWebhookOutboxTests : WebhookOutboxContract, IDisposable
 {
-    private readonly TempDataDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
     private SqliteWebhookOutbox _outbox = null!;
 
     protected override Task<(IWebhookOutbox Outbox, Func<ValueTask> Close)> OpenAsync()

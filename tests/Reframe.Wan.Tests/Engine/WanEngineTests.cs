@@ -4,6 +4,7 @@ using Reframe.Wan.Checkpoints;
 using Reframe.Wan.Engine;
 using Reframe.Wan.Runtime;
 using static TorchSharp.torch;
+using Reframe.TestSupport;
 
 namespace Reframe.Wan.Tests.Engine;
 

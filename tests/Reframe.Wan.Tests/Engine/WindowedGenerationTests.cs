@@ -4,6 +4,7 @@ using Reframe.Wan.Pipelines;
 using Xunit.Abstractions;
 using static Reframe.Wan.Tests.Engine.WanEngineTests;
 using static TorchSharp.torch;
+using Reframe.TestSupport;
 
 namespace Reframe.Wan.Tests.Engine;
 
@@ -38,7 +39,7 @@ public class WindowedGenerationTests(ITestOutputHelper output)
             var video = CanvasTensors.ToVideo(source, Width, Height, CPU);
             var mask = ones([1, 1, 9, Height, Width]);
             mask[.., .., .., Keep.Y..Keep.Bottom, Keep.X..Keep.Right] = 0;
-            var settings = new ReframeSettings(2, job.Options.GuidanceScale, job.Options.Shift, job.Options.Sampler, MaxSequenceLength: model.TextLength);
+            var settings = new SamplingSettings(2, job.Options.GuidanceScale, job.Options.Shift, job.Options.Sampler, MaxSequenceLength: model.TextLength);
             var frames = pipeline.GenerateWindow(video, mask, text, job.Seed, settings, null, CancellationToken.None);
             expected = CanvasTensors.ToFrames(frames);
         }

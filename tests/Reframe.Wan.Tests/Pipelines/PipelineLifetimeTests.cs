@@ -24,7 +24,7 @@ public class PipelineLifetimeTests
         using var prompt = randn([9, 32]);
         using var negative = randn([14, 32]);
         var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new NoVae());
-        var settings = new ReframeSettings(Steps: 6, GuidanceScale: 5, Shift: 12, Sampler.UniPC);
+        var settings = new SamplingSettings(Steps: 6, GuidanceScale: 5, Shift: 12, Sampler.UniPC);
 
         // A first run lets each expert build what it keeps for the grid (its RoPE tables); then nothing may grow.
         pipeline.Denoise(latents, vaceContext, prompt, negative, settings, null, CancellationToken.None).Dispose();
@@ -62,7 +62,7 @@ public class PipelineLifetimeTests
         });
 
         Assert.Throws<OperationCanceledException>(() => pipeline.Denoise(randn([1, 16, 3, 6, 8]), randn([96, 3, 6, 8]), randn([9, 32]), randn([14, 32]),
-            new ReframeSettings(6, 5, 12, Sampler.UniPC), progress, cancellation.Token));
+            new SamplingSettings(6, 5, 12, Sampler.UniPC), progress, cancellation.Token));
         Assert.Equal([1, 2], steps);
     }
 

@@ -124,11 +124,11 @@ public class PipelineParityTests(ITestOutputHelper output)
         CaseFiles.AssertClose(output, "final_latents", final, outputs["final_latents"], CaseFiles.Tolerance(caseJson, "final_latents", 2e-4));
     }
 
-    private static ReframeSettings Settings(JsonElement caseJson)
+    private static SamplingSettings Settings(JsonElement caseJson)
     {
         var spec = caseJson.GetProperty("generator_spec");
         Assert.Equal("FlowUniPCMultistepScheduler", caseJson.GetProperty("scheduler").GetProperty("class").GetString());
-        return new ReframeSettings(
+        return new SamplingSettings(
             Steps: spec.GetProperty("steps").GetInt32(),
             GuidanceScale: spec.GetProperty("guidance").GetDouble(),
             Shift: spec.GetProperty("shift").GetDouble(),

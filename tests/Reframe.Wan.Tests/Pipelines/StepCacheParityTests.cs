@@ -125,12 +125,12 @@ public class StepCacheParityTests(ITestOutputHelper output)
         Assert.True(Math.Abs(actual.Value - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"step {index} {name}: {actual} against {expected}");
     }
 
-    private static ReframeSettings Settings(JsonElement caseJson)
+    private static SamplingSettings Settings(JsonElement caseJson)
     {
         var spec = caseJson.GetProperty("generator_spec");
         var teacache = caseJson.GetProperty("teacache");
         Assert.Equal("FlowUniPCMultistepScheduler", caseJson.GetProperty("scheduler").GetProperty("class").GetString());
-        return new ReframeSettings(
+        return new SamplingSettings(
             Steps: spec.GetProperty("steps").GetInt32(),
             GuidanceScale: spec.GetProperty("guidance").GetDouble(),
             Shift: spec.GetProperty("shift").GetDouble(),

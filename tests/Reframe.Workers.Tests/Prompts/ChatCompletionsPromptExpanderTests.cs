@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Reframe.Core.Prompts;
 using Reframe.Workers.Prompts;
 
-namespace Reframe.Server.Tests.OptionalParts;
+namespace Reframe.Workers.Tests.Prompts;
 
 /// <summary>The expander's pure parts: the answer parser, its cleaning, the request body and the settings.</summary>
 public sealed class ChatCompletionsPromptExpanderTests

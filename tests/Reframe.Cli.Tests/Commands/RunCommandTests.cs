@@ -1,6 +1,6 @@
-using Reframe.Client.Tests.Support;
+using Reframe.TestSupport;
 
-namespace Reframe.Client.Tests.Cli;
+namespace Reframe.Cli.Tests.Commands;
 
 /// <summary><c>reframe run</c> as a user runs it: a real process, real ffmpeg, the classic engine, no server.</summary>
 public sealed class RunCommandTests : IDisposable
@@ -12,11 +12,11 @@ public sealed class RunCommandTests : IDisposable
     {
         var output = Path.Combine(_directory, "out.mp4");
 
-        var (code, stdout, stderr) = await CliProcess.RunAsync("run", "--input", TestVideos.Small4x3, "--output", output,
+        var (code, stdout, stderr) = await CliProcess.RunAsync("run", "--input", SmallClips.Small4x3, "--output", output,
             "--aspect-ratio", "9:16", "--resolution", "480p", "--video-write-mode", "fast");
 
         Assert.True(code == 0, stderr);
-        Assert.Equal((480, 832, 8), TestVideos.Probe(output));
+        Assert.Equal((480, 832, 8), SmallClips.Probe(output));
         Assert.Contains("480x832, 8 frames at 8 fps", stdout, StringComparison.Ordinal);
         Assert.Contains("engine classic", stdout, StringComparison.Ordinal);
         Assert.Contains("generating", stderr, StringComparison.Ordinal); // the progress goes to stderr
@@ -25,7 +25,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_ExitsWithTaskFailedAndNamesTheWaysOut_WhenTheClipIsTooLong()
     {
-        var longClip = TestVideos.Make("long-64x36-30fps.mp4", "testsrc2=size=64x36:rate=30", 10);
+        var longClip = SmallClips.Make("long-64x36-30fps.mp4", "testsrc2=size=64x36:rate=30", 10);
 
         var (code, _, stderr) = await CliProcess.RunAsync("run", "--input", longClip, "--output", Path.Combine(_directory, "x.mp4"));
 
@@ -41,7 +41,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Run_ExitsWithUsageBeforeWorking_WhenAnOptionIsOutOfRangeOrTheInputIsMissing()
     {
-        var (rangeCode, _, rangeErr) = await CliProcess.RunAsync("run", "--input", TestVideos.Small4x3, "--output", Path.Combine(_directory, "y.mp4"), "--num-frames", "999");
+        var (rangeCode, _, rangeErr) = await CliProcess.RunAsync("run", "--input", SmallClips.Small4x3, "--output", Path.Combine(_directory, "y.mp4"), "--num-frames", "999");
         var (missingCode, _, missingErr) = await CliProcess.RunAsync("run", "--input", Path.Combine(_directory, "nope.mp4"), "--output", Path.Combine(_directory, "z.mp4"));
 
         Assert.Equal(1, rangeCode);

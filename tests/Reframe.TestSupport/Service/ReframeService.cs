@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Builder;
+using Reframe.Client;
 using Reframe.Server;
 
-namespace Reframe.Client.Tests.Support;
+namespace Reframe.TestSupport;
 
 /// <summary>
 /// The real service (the same composition as Program.cs) on a loopback port chosen by the OS, over a fresh data

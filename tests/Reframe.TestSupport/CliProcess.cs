@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Reframe.Client.Tests.Support;
+namespace Reframe.TestSupport;
 
 /// <summary>Runs the built <c>reframe</c> CLI as a separate process, as a user would.</summary>
 public static class CliProcess
@@ -17,6 +17,7 @@ public static class CliProcess
         info.Environment.Remove("REFRAME_URL");
         info.Environment.Remove("REFRAME_API_KEY");
         info.Environment.Remove("REFRAME_DATA_DIR");
+        info.Environment.Remove("REFRAME_DATABASE_URL");
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -34,7 +35,7 @@ public static class CliProcess
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Parent?.Name ?? "Debug";
-        var own = Path.Combine(TempPaths.RepositoryRoot(), "src", "Reframe.Cli", "bin", configuration, testOutput.Name, "reframe.dll");
+        var own = Path.Combine(RepositoryPaths.RepositoryRoot, "src", "Reframe.Cli", "bin", configuration, testOutput.Name, "reframe.dll");
         return File.Exists(own) ? own : Path.Combine(AppContext.BaseDirectory, "reframe.dll");
     }
 }

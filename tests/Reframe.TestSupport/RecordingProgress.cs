@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Reframe.Core.Engines;
 
-namespace Reframe.Media.Tests.Support;
+namespace Reframe.TestSupport;
 
 /// <summary>Records progress synchronously (Progress&lt;T&gt; would post to the thread pool and race the assertions).</summary>
-internal sealed class RecordingProgress(Action<TaskProgress>? onReport = null) : IProgress<TaskProgress>
+public sealed class RecordingProgress(Action<TaskProgress>? onReport = null) : IProgress<TaskProgress>
 {
     public ConcurrentQueue<TaskProgress> Reports { get; } = new();
 

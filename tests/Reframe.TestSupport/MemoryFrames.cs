@@ -1,8 +1,8 @@
 using Reframe.Core.Engines;
 
-namespace Reframe.Wan.Tests.Engine;
+namespace Reframe.TestSupport;
 
-/// <summary>Frames from memory (the media pipeline streams them from ffmpeg).</summary>
+/// <summary>Frames from memory, so an engine is tested without ffmpeg (the media pipeline streams them from it).</summary>
 public sealed class MemoryFrameReader(int width, int height, IReadOnlyList<byte[]> frames) : IFrameReader
 {
     private int _next;
@@ -23,7 +23,7 @@ public sealed class MemoryFrameReader(int width, int height, IReadOnlyList<byte[
     }
 }
 
-/// <summary>Collects written frames.</summary>
+/// <summary>Collects written frames (copied: engines reuse their buffers).</summary>
 public sealed class MemoryFrameWriter(int width, int height) : IFrameWriter
 {
     public List<byte[]> Frames { get; } = [];
@@ -33,7 +33,10 @@ public sealed class MemoryFrameWriter(int width, int height) : IFrameWriter
 
     public ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        Assert.Equal(FrameBytes, frame.Length);
+        if (frame.Length != FrameBytes)
+        {
+            throw new ArgumentException($"a frame of {frame.Length} bytes, not {FrameBytes}", nameof(frame));
+        }
         Frames.Add(frame.ToArray());
         return ValueTask.CompletedTask;
     }

@@ -1,4 +1,4 @@
-namespace Reframe.Client.Tests.Support;
+namespace Reframe.TestSupport;
 
 public static class TempPaths
 {
@@ -21,19 +21,7 @@ public static class TempPaths
         }
         catch (UnauthorizedAccessException)
         {
+            // Likewise: a file made read-only by a test is litter, not a failure.
         }
-    }
-
-    /// <summary>The repository root (the folder holding Reframe.slnx), found from the test binaries.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Reframe.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Reframe.slnx not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,6 +1,7 @@
 using Reframe.Cli.Remote;
+using Reframe.Client;
 
-namespace Reframe.Client.Tests.Cli;
+namespace Reframe.Cli.Tests.Remote;
 
 public sealed class ProgressDisplayTests
 {

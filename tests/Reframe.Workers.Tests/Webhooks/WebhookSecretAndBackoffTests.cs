@@ -1,7 +1,7 @@
-using Reframe.Client.Tests.Support;
 using Reframe.Workers.Webhooks;
+using Reframe.TestSupport;
 
-namespace Reframe.Client.Tests.Webhooks;
+namespace Reframe.Workers.Tests.Webhooks;
 
 public sealed class WebhookSecretAndBackoffTests
 {

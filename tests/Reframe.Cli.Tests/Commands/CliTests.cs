@@ -1,7 +1,8 @@
 using System.Net;
-using Reframe.Client.Tests.Support;
+using Reframe.Client;
+using Reframe.TestSupport;
 
-namespace Reframe.Client.Tests.Cli;
+namespace Reframe.Cli.Tests.Commands;
 
 /// <summary>The <c>reframe</c> command line, run as a process against the real service.</summary>
 public sealed class CliTests
@@ -13,14 +14,14 @@ public sealed class CliTests
         var output = Path.Combine(TempPaths.NewDirectory("cli"), "out.mp4");
 
         var (exitCode, stdout, stderr) = await CliProcess.RunAsync(
-            "submit", TestVideos.Small4x3, "--wait", "-o", output, "--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey,
+            "submit", SmallClips.Small4x3, "--wait", "-o", output, "--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey,
             "--aspect-ratio", "16:9", "--prompt", "a test pattern", "--trim-borders", "false");
 
         Assert.True(exitCode == 0, stderr);
         Assert.Equal(output, stdout.Trim());
         Assert.Contains("completed", stderr, StringComparison.Ordinal);
         Assert.Contains("100% completed", stderr, StringComparison.Ordinal);
-        var (width, height, _) = TestVideos.Probe(output);
+        var (width, height, _) = SmallClips.Probe(output);
         Assert.Equal((832, 480), (width, height));
     }
 
@@ -30,7 +31,7 @@ public sealed class CliTests
         await using var service = await ReframeService.StartAsync(new Dictionary<string, string> { ["REFRAME_WORKERS"] = "0" });
         string[] connection = ["--server", service.ApiRoot.AbsoluteUri, "--key", service.ApiKey];
 
-        var (submitCode, id, _) = await CliProcess.RunAsync(["submit", TestVideos.Small4x3, .. connection]);
+        var (submitCode, id, _) = await CliProcess.RunAsync(["submit", SmallClips.Small4x3, .. connection]);
         id = id.Trim();
         var (cancelCode, _, cancelErr) = await CliProcess.RunAsync(["cancel", id, .. connection]);
         var (statusCode, status, _) = await CliProcess.RunAsync(["status", id, .. connection]);
@@ -52,7 +53,7 @@ public sealed class CliTests
         await using var service = await ReframeService.StartAsync(new Dictionary<string, string> { ["REFRAME_WORKERS"] = "0" });
 
         var (exitCode, _, stderr) = await CliProcess.RunAsync(
-            "submit", TestVideos.Small4x3, "--server", service.ApiRoot.AbsoluteUri, "--key", "wrong-key");
+            "submit", SmallClips.Small4x3, "--server", service.ApiRoot.AbsoluteUri, "--key", "wrong-key");
 
         Assert.Equal(5, exitCode);
         Assert.Contains("refused the key", stderr, StringComparison.Ordinal);

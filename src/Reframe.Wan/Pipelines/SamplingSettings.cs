@@ -9,7 +9,7 @@ namespace Reframe.Wan.Pipelines;
 /// <param name="Sampler">Which flow sampler.</param>
 /// <param name="VaceContextScale">Weight of the VACE hints.</param>
 /// <param name="MaxSequenceLength">Tokenizer length (the experts' <c>text_len</c>, 512 for the real model).</param>
-public sealed record ReframeSettings(int Steps, double GuidanceScale, double Shift, Sampler Sampler, double VaceContextScale = 1.0, int MaxSequenceLength = 512)
+public sealed record SamplingSettings(int Steps, double GuidanceScale, double Shift, Sampler Sampler, double VaceContextScale = 1.0, int MaxSequenceLength = 512)
 {
     public bool UsesGuidance => GuidanceScale > 1;
 
