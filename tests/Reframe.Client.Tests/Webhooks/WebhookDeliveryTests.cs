@@ -15,6 +15,9 @@ public sealed class WebhookDeliveryTests
     {
         ["REFRAME_ALLOW_PRIVATE_URLS"] = "true", // the receiver is on loopback
         ["REFRAME_WEBHOOK_BACKOFF_MS"] = "100",
+        // Capped so that a slow shutdown on a loaded machine (more failed attempts, each doubling the delay) cannot
+        // push the next attempt past the tests' 30-second wait.
+        ["REFRAME_WEBHOOK_MAX_BACKOFF_SECONDS"] = "1",
     };
 
     [Fact]
