@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using Reframe.Cli.Commands;
 using System.CommandLine;
 using Reframe.Cli.Keys;
@@ -30,6 +31,11 @@ public static class CliRunner
         {
             Console.Error.WriteLine($"reframe: {e.Message}");
             return e.ExitCode;
+        }
+        catch (SettingException e)
+        {
+            Console.Error.WriteLine($"reframe: {e.Message}");
+            return ExitCodes.Usage;
         }
         catch (InvalidOperationException e) when (e.Source?.StartsWith("Reframe.Storage", StringComparison.Ordinal) == true)
         {

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reframe.Core.Tasks;
 using Reframe.Media.Sources;
@@ -23,8 +24,9 @@ namespace Reframe.Server;
 public static class ReframeApp
 {
     /// <summary>
-    /// Builds, starts and runs the service until it is stopped. A <see cref="StartupException"/> (a wrong setting, an
-    /// unusable model folder) is printed to standard error and gives exit status 1.
+    /// Builds, starts and runs the service until it is stopped. A <see cref="SettingException"/> (a wrong setting) or a
+    /// <see cref="StartupException"/> (an unusable model folder, a broken optional model) is printed to standard error
+    /// and gives exit status 1.
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -34,7 +36,7 @@ public static class ReframeApp
             await app.RunAsync().ConfigureAwait(false);
             return 0;
         }
-        catch (StartupException e)
+        catch (Exception e) when (e is StartupException or SettingException)
         {
             await Console.Error.WriteLineAsync($"Reframe cannot start: {e.Message}").ConfigureAwait(false);
             return 1;
@@ -93,6 +95,11 @@ public static class ReframeApp
         ArgumentNullException.ThrowIfNull(app);
         var settings = app.Services.GetRequiredService<ReframeSettings>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reframe");
+        // Settings their consumers read lazily are read now, so that a wrong value stops start-up naming the setting
+        // instead of failing a background service (or a task) later.
+        _ = app.Services.GetService<Workers.Webhooks.WebhookSettings>();
+        _ = app.Services.GetService<Media.MediaSettings>();
+        _ = app.Services.GetService<Workers.StorageGuard>();
 
         // Open the store before the workers start: it takes the data-directory lock and recovers orphans (SQLite), or
         // creates/migrates the shared schema (PostgreSQL). A test may have registered another store.

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reframe.Core.Engines;
 using Reframe.Core.Inputs;
@@ -48,7 +49,7 @@ internal static class ReframeEngineRegistration
         {
             options = WanEngineOptions.FromConfiguration(key => configuration[key]);
         }
-        catch (InvalidOperationException e)
+        catch (SettingException e)
         {
             throw new StartupException(e.Message, e);
         }

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using System.Globalization;
 
 namespace Reframe.Workers;
@@ -15,7 +16,7 @@ public static class ConfigurationNumbers
         }
         if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            throw new InvalidOperationException($"{key}='{raw}' is not an integer in {min}..{max}.");
+            throw new SettingException($"{key}='{raw}' is not an integer in {min}..{max}.");
         }
         return value;
     }

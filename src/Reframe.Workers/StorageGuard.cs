@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using System.Globalization;
 using Reframe.Core.Engines;
 
@@ -27,7 +28,7 @@ public sealed class StorageGuard
         if (!string.IsNullOrWhiteSpace(raw)
             && (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out megabytes) || megabytes > 1_000_000))
         {
-            throw new InvalidOperationException($"REFRAME_MIN_FREE_MB must be a whole number of megabytes from 0 (off); it is '{raw}'.");
+            throw new SettingException($"REFRAME_MIN_FREE_MB must be a whole number of megabytes from 0 (off); it is '{raw}'.");
         }
         _minFreeBytes = megabytes * 1024L * 1024;
     }

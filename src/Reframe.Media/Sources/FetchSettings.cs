@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using System.Globalization;
 
 namespace Reframe.Media.Sources;
@@ -74,11 +75,11 @@ public sealed record FetchSettings
         {
             "TRUE" or "1" or "YES" => true,
             "FALSE" or "0" or "NO" => false,
-            _ => throw new FormatException($"{name} must be true or false, not '{value}'."),
+            _ => throw new SettingException($"{name} must be true or false, not '{value}'."),
         };
 
     private static long ParsePositive(string name, string value) =>
         long.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
             ? parsed
-            : throw new FormatException($"{name} must be a positive whole number, not '{value}'.");
+            : throw new SettingException($"{name} must be a positive whole number, not '{value}'.");
 }

@@ -48,11 +48,10 @@ public sealed record SafetyModelSettings
     public static SafetyModelSettings? FromConfiguration(Func<string, string?> read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        if (read(ModelKey) is not { Length: > 0 } model || string.IsNullOrWhiteSpace(model))
-        {
-            return null;
-        }
-        var settings = new SafetyModelSettings { ModelPath = model.Trim() };
+        // Every setting is read and checked even with no model configured: a wrong value is refused at start-up, not
+        // when someone later installs a model.
+        var model = read(ModelKey);
+        var settings = new SafetyModelSettings { ModelPath = model?.Trim() ?? "" };
         if (read(ThresholdKey) is { Length: > 0 } threshold)
         {
             settings = settings with { Threshold = ParseDouble(ThresholdKey, threshold) };
@@ -106,7 +105,7 @@ public sealed record SafetyModelSettings
             }
             settings = settings with { SampleFrames = count };
         }
-        return settings;
+        return string.IsNullOrWhiteSpace(model) ? null : settings;
     }
 
     private static double ParseDouble(string key, string raw) =>

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reframe.Core.Prompts;
 using Reframe.Core.Requests;
@@ -91,7 +92,7 @@ internal static class OptionalPartsComposition
         {
             throw new StartupException(e.Message, e);
         }
-        catch (InvalidOperationException e)
+        catch (SettingException e)
         {
             throw new StartupException(e.Message, e);
         }

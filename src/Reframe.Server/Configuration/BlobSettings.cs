@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 namespace Reframe.Server.Configuration;
 
 /// <summary>
@@ -27,25 +28,25 @@ public sealed record BlobSettings
         {
             null or "" or "PROXY" => false,
             "PRESIGNED" => true,
-            _ => throw new InvalidOperationException($"REFRAME_BLOB_PUBLIC_URLS='{publicUrls}' must be 'proxy' (the API streams results) or 'presigned'."),
+            _ => throw new SettingException($"REFRAME_BLOB_PUBLIC_URLS='{publicUrls}' must be 'proxy' (the API streams results) or 'presigned'."),
         };
         var raw = configuration["REFRAME_BLOB_URL"];
         if (string.IsNullOrWhiteSpace(raw))
         {
             return presigned
-                ? throw new InvalidOperationException("REFRAME_BLOB_PUBLIC_URLS=presigned needs an S3 store (REFRAME_BLOB_URL=s3://bucket/prefix).")
+                ? throw new SettingException("REFRAME_BLOB_PUBLIC_URLS=presigned needs an S3 store (REFRAME_BLOB_URL=s3://bucket/prefix).")
                 : null;
         }
         if (!Uri.TryCreate(raw, UriKind.Absolute, out var url) || url.Scheme != "s3" || string.IsNullOrEmpty(url.Host))
         {
-            throw new InvalidOperationException($"REFRAME_BLOB_URL='{raw}' must look like s3://bucket/prefix.");
+            throw new SettingException($"REFRAME_BLOB_URL='{raw}' must look like s3://bucket/prefix.");
         }
         var prefix = url.AbsolutePath.Trim('/');
         Uri? endpoint = null;
         if (configuration["REFRAME_S3_ENDPOINT"] is { Length: > 0 } rawEndpoint
             && (!Uri.TryCreate(rawEndpoint, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
-            throw new InvalidOperationException($"REFRAME_S3_ENDPOINT='{rawEndpoint}' is not an absolute http(s) URL.");
+            throw new SettingException($"REFRAME_S3_ENDPOINT='{rawEndpoint}' is not an absolute http(s) URL.");
         }
         var pathStyle = configuration["REFRAME_S3_FORCE_PATH_STYLE"];
         return new BlobSettings
@@ -58,7 +59,7 @@ public sealed record BlobSettings
             {
                 null or "" or "FALSE" or "0" => false,
                 "TRUE" or "1" => true,
-                _ => throw new InvalidOperationException($"REFRAME_S3_FORCE_PATH_STYLE='{pathStyle}' must be true or false."),
+                _ => throw new SettingException($"REFRAME_S3_FORCE_PATH_STYLE='{pathStyle}' must be true or false."),
             },
             AccessKeyId = configuration["AWS_ACCESS_KEY_ID"],
             SecretAccessKey = configuration["AWS_SECRET_ACCESS_KEY"],

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using System.Globalization;
 using Reframe.Core.Tasks;
 
@@ -46,7 +47,7 @@ public sealed record ReframeSettings
         var databaseUrl = configuration["REFRAME_DATABASE_URL"] is { Length: > 0 } url ? url : null;
         if (role != ReframeRole.All && databaseUrl is null)
         {
-            throw new InvalidOperationException(
+            throw new SettingException(
                 $"REFRAME_ROLE={role.ToString().ToLowerInvariant()} needs a database shared by the nodes (REFRAME_DATABASE_URL): the embedded SQLite store belongs to one process.");
         }
         return new ReframeSettings
@@ -76,7 +77,7 @@ public sealed record ReframeSettings
         null or "" or "ALL" => ReframeRole.All,
         "API" => ReframeRole.Api,
         "WORKER" => ReframeRole.Worker,
-        _ => throw new InvalidOperationException($"REFRAME_ROLE='{raw}' must be all, api or worker."),
+        _ => throw new SettingException($"REFRAME_ROLE='{raw}' must be all, api or worker."),
     };
 
     private static int Int(IConfiguration c, string key, int fallback, int min, int max) =>
@@ -91,7 +92,7 @@ public sealed record ReframeSettings
         }
         if (!long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            throw new InvalidOperationException($"{key}='{raw}' is not an integer in {min}..{max}.");
+            throw new SettingException($"{key}='{raw}' is not an integer in {min}..{max}.");
         }
         return value;
     }
@@ -105,7 +106,7 @@ public sealed record ReframeSettings
         }
         if (!Uri.TryCreate(raw.TrimEnd('/'), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new InvalidOperationException($"{key}='{raw}' is not an absolute http(s) URL.");
+            throw new SettingException($"{key}='{raw}' is not an absolute http(s) URL.");
         }
         return uri;
     }

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using System.Globalization;
 
 namespace Reframe.Server.Limits;
@@ -30,7 +31,7 @@ public sealed record SubmissionLimitSettings(int RatePerMinute, int MaxActiveTas
         }
         if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 1_000_000)
         {
-            throw new InvalidOperationException($"{key} must be a whole number from 0 (off) to 1000000; it is '{raw}'.");
+            throw new SettingException($"{key} must be a whole number from 0 (off) to 1000000; it is '{raw}'.");
         }
         return value;
     }

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using Npgsql;
 
 namespace Reframe.Storage.Postgres;
@@ -45,7 +46,7 @@ public static class PostgresConnection
         }
         if (!Uri.TryCreate("tcp://" + rest, UriKind.Absolute, out var uri))
         {
-            throw new InvalidOperationException("REFRAME_DATABASE_URL is not a valid postgres:// URL.");
+            throw new SettingException("REFRAME_DATABASE_URL is not a valid postgres:// URL.");
         }
         var builder = new NpgsqlConnectionStringBuilder();
         if (!placeholder)
@@ -81,7 +82,7 @@ public static class PostgresConnection
             }
             catch (ArgumentException e)
             {
-                throw new InvalidOperationException($"REFRAME_DATABASE_URL: the parameter '{key}' is not a PostgreSQL connection setting.", e);
+                throw new SettingException($"REFRAME_DATABASE_URL: the parameter '{key}' is not a PostgreSQL connection setting.", e);
             }
         }
         return builder.ConnectionString;

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using System.Globalization;
 using Reframe.Wan.Runtime;
 
@@ -61,14 +62,9 @@ public sealed record WanEngineOptions
     {
         ArgumentNullException.ThrowIfNull(read);
         var directory = read(ModelDirectoryKey);
-        if (string.IsNullOrWhiteSpace(directory))
-        {
-            return null;
-        }
-
         var options = new WanEngineOptions
         {
-            ModelDirectory = directory,
+            ModelDirectory = directory ?? "",
             Runtime = new WanRuntimeOptions
             {
                 Device = read(DeviceKey) ?? "auto",
@@ -83,7 +79,10 @@ public sealed record WanEngineOptions
             TeaCacheSkipStartSteps = ReadInt(read, TeaCacheSkipStartKey, 5, min: 0) ?? 5,
             CfgSkipRatio = ReadDouble(read, CfgSkipRatioKey, 0, 0, 1),
         };
-        return options.Validate();
+        options.Validate();
+        // Every other setting was read and checked even without a model folder: a wrong value is refused at start-up,
+        // not when someone later sets REFRAME_WAN_MODEL_DIR.
+        return string.IsNullOrWhiteSpace(directory) ? null : options;
     }
 
     /// <summary>Checks the window settings; throws naming the setting.</summary>
@@ -91,12 +90,12 @@ public sealed record WanEngineOptions
     {
         if (WindowFrames < 5 || (WindowFrames - 1) % 4 != 0)
         {
-            throw new InvalidOperationException($"{WindowFramesKey} must be 4k+1 and at least 5 (e.g. 81); got {WindowFrames}.");
+            throw new SettingException($"{WindowFramesKey} must be 4k+1 and at least 5 (e.g. 81); got {WindowFrames}.");
         }
 
         if (WindowOverlap < 0 || WindowOverlap > WindowFrames - 5)
         {
-            throw new InvalidOperationException($"{WindowOverlapKey} must be between 0 and {WindowFramesKey} - 5 ({WindowFrames - 5}); got {WindowOverlap}.");
+            throw new SettingException($"{WindowOverlapKey} must be between 0 and {WindowFramesKey} - 5 ({WindowFrames - 5}); got {WindowOverlap}.");
         }
 
         return this;
@@ -108,7 +107,7 @@ public sealed record WanEngineOptions
         "none" => OffloadMode.None,
         "model" => OffloadMode.Model,
         "sequential" => OffloadMode.Sequential,
-        _ => throw new InvalidOperationException($"{OffloadKey} must be auto, none, model or sequential; got '{text}'."),
+        _ => throw new SettingException($"{OffloadKey} must be auto, none, model or sequential; got '{text}'."),
     };
 
     private static double ReadDouble(Func<string, string?> read, string key, double fallback, double min, double max)
@@ -121,7 +120,7 @@ public sealed record WanEngineOptions
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max
             ? value
-            : throw new InvalidOperationException($"{key} must be a number from {min} to {max}; got '{text}'.");
+            : throw new SettingException($"{key} must be a number from {min} to {max}; got '{text}'.");
     }
 
     private static int? ReadInt(Func<string, string?> read, string key, int? fallback, int min)
@@ -134,6 +133,6 @@ public sealed record WanEngineOptions
 
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min
             ? value
-            : throw new InvalidOperationException($"{key} must be an integer of at least {min}; got '{text}'.");
+            : throw new SettingException($"{key} must be an integer of at least {min}; got '{text}'.");
     }
 }

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using System.Globalization;
 
 namespace Reframe.Workers.Prompts;
@@ -19,11 +20,15 @@ public sealed record PromptExpansionSettings(Uri Endpoint, string Model, string?
     public const string TimeoutKey = "REFRAME_PROMPT_EXPANSION_TIMEOUT_SECONDS";
     public const string MaxTokensKey = "REFRAME_PROMPT_EXPANSION_MAX_TOKENS";
 
-    /// <summary>The settings, or null when no URL is configured. A malformed value throws <see cref="InvalidOperationException"/> naming it.</summary>
+    /// <summary>The settings, or null when no URL is configured. A malformed value throws <see cref="SettingException"/> naming it, with or without a URL.</summary>
     public static PromptExpansionSettings? FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var url = configuration[UrlKey];
+        // The numbers are read and checked even with no endpoint configured: a wrong value is refused at start-up,
+        // not when someone later sets the URL.
+        var seconds = ConfigurationNumbers.Read(configuration, TimeoutKey, 20, 1, 600);
+        var maxTokens = ConfigurationNumbers.Read(configuration, MaxTokensKey, 400, 16, 8192);
         if (string.IsNullOrWhiteSpace(url))
         {
             return null;
@@ -31,15 +36,13 @@ public sealed record PromptExpansionSettings(Uri Endpoint, string Model, string?
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             || !string.IsNullOrEmpty(uri.UserInfo))
         {
-            throw new InvalidOperationException($"{UrlKey}='{url}' is not an http(s) URL without credentials (put the key in {ApiKeyKey}).");
+            throw new SettingException($"{UrlKey}='{url}' is not an http(s) URL without credentials (put the key in {ApiKeyKey}).");
         }
         var model = configuration[ModelKey];
         if (string.IsNullOrWhiteSpace(model))
         {
-            throw new InvalidOperationException($"{ModelKey} must name the model to ask when {UrlKey} is set.");
+            throw new SettingException($"{ModelKey} must name the model to ask when {UrlKey} is set.");
         }
-        var seconds = ConfigurationNumbers.Read(configuration, TimeoutKey, 20, 1, 600);
-        var maxTokens = ConfigurationNumbers.Read(configuration, MaxTokensKey, 400, 16, 8192);
         var key = configuration[ApiKeyKey];
         return new PromptExpansionSettings(ChatCompletionsUrl(uri), model.Trim(), string.IsNullOrWhiteSpace(key) ? null : key.Trim(),
             TimeSpan.FromSeconds(seconds), maxTokens);

@@ -39,5 +39,5 @@ public sealed class FetchSettingsTests
     [InlineData(FetchSettings.MaxDownloadBytesVariable, "-1")]
     [InlineData(FetchSettings.DownloadTimeoutVariable, "ten")]
     public void FromEnvironment_Throws_WhenValueIsMalformed(string name, string value) =>
-        Assert.Throws<FormatException>(() => FetchSettings.FromEnvironment(n => n == name ? value : null));
+        Assert.Throws<Reframe.Core.Configuration.SettingException>(() => FetchSettings.FromEnvironment(n => n == name ? value : null));
 }

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Reframe.Server.Configuration;
 using Reframe.Server.Results;
@@ -31,9 +32,9 @@ public sealed class ScaleOutSettingsTests
     [Fact]
     public void SplitRoles_NeedASharedDatabase_AndUnknownRolesAreRefused()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => Read(("REFRAME_ROLE", "worker")));
+        var ex = Assert.Throws<SettingException>(() => Read(("REFRAME_ROLE", "worker")));
         Assert.Contains("REFRAME_DATABASE_URL", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("REFRAME_ROLE", Assert.Throws<InvalidOperationException>(() => Read(("REFRAME_ROLE", "gpu"))).Message, StringComparison.Ordinal);
+        Assert.Contains("REFRAME_ROLE", Assert.Throws<SettingException>(() => Read(("REFRAME_ROLE", "gpu"))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class ScaleOutSettingsTests
     [InlineData("REFRAME_BLOB_PUBLIC_URLS", "sometimes")]
     public void WrongBlobSettings_StopStartUp_NamingTheVariable(string key, string value)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
+        var ex = Assert.Throws<SettingException>(() => Read((key, value)));
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
     }
 

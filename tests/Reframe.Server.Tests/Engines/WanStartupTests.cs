@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Reframe.Server.Tests.Infrastructure;
 using Reframe.Wan.Engine;
 
 namespace Reframe.Server.Tests.Engines;
@@ -42,48 +42,11 @@ public sealed class WanStartupTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunServerAsync(string modelDirectory)
-    {
-        var data = Directory.CreateTempSubdirectory("reframe-wan-startup-").FullName;
-        try
+    private static Task<(int ExitCode, string Output)> RunServerAsync(string modelDirectory) =>
+        ChildServer.RunToExitAsync(new Dictionary<string, string?>
         {
-            var psi = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = AppContext.BaseDirectory,
-            };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reframe.Server.dll"));
-            foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("REFRAME_", StringComparison.Ordinal)).ToList())
-            {
-                psi.Environment.Remove(key);
-            }
-
-            psi.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-            psi.Environment["REFRAME_DATA_DIR"] = data;
-            psi.Environment["REFRAME_API_KEYS"] = "startup-test-key-0123456789";
-            psi.Environment[WanEngineOptions.ModelDirectoryKey] = modelDirectory;
-            psi.Environment[WanEngineOptions.DeviceKey] = "cpu";
-            using var process = Process.Start(psi)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("the service kept running with a broken model folder:\n" + await stdout);
-            }
-
-            return (process.ExitCode, await stdout + await stderr);
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
-    }
+            ["REFRAME_API_KEYS"] = "startup-test-key-0123456789",
+            [WanEngineOptions.ModelDirectoryKey] = modelDirectory,
+            [WanEngineOptions.DeviceKey] = "cpu",
+        }, TimeSpan.FromSeconds(90));
 }

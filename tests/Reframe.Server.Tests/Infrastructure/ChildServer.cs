@@ -22,7 +22,55 @@ public sealed partial class ChildServer : IAsyncDisposable
 
     public static async Task<ChildServer> StartAsync(string dataDirectory, IDictionary<string, string?> environment)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Reframe.Server.dll");
+        var child = new ChildServer(Process.Start(StartInfo(dataDirectory, environment))!);
+        child._process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
+        child._process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        child._process.BeginOutputReadLine();
+        child._process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var exited = child._process.WaitForExitAsync(timeout.Token);
+        var first = await Task.WhenAny(child._listening.Task, exited);
+        if (first != child._listening.Task)
+        {
+            throw new InvalidOperationException("the service did not start:\n" + string.Join('\n', child._output));
+        }
+        return child;
+    }
+
+    /// <summary>
+    /// Starts the service as users do and waits for it to exit on its own (a start-up refusal): its exit status and
+    /// everything it printed. A service that starts serving instead is killed after <paramref name="limit"/> and the
+    /// test fails with its output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string?> environment, TimeSpan limit)
+    {
+        var data = Directory.CreateTempSubdirectory("reframe-startup-").FullName;
+        try
+        {
+            using var process = Process.Start(StartInfo(data, environment))!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(limit);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("the service kept running instead of refusing to start:\n" + await stdout + await stderr);
+            }
+
+            return (process.ExitCode, await stdout + await stderr);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(string dataDirectory, IDictionary<string, string?> environment)
+    {
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -30,7 +78,7 @@ public sealed partial class ChildServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reframe.Server.dll"));
         // A clean slate: none of the test runner's own REFRAME_* settings leak into the child.
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("REFRAME_", StringComparison.Ordinal)).ToList())
         {
@@ -44,19 +92,8 @@ public sealed partial class ChildServer : IAsyncDisposable
         {
             psi.Environment[k] = v;
         }
-        var child = new ChildServer(Process.Start(psi)!);
-        child._process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
-        child._process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
-        child._process.BeginOutputReadLine();
-        child._process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var exited = child._process.WaitForExitAsync(timeout.Token);
-        var first = await Task.WhenAny(child._listening.Task, exited);
-        if (first != child._listening.Task)
-        {
-            throw new InvalidOperationException("the service did not start:\n" + string.Join('\n', child._output));
-        }
-        return child;
+
+        return psi;
     }
 
     private void OnLine(string? line)

@@ -115,47 +115,9 @@ public sealed class SafetyCheckerTests : IDisposable
         Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunServerProcessAsync(Dictionary<string, string?> settings)
-    {
-        var data = Directory.CreateTempSubdirectory("reframe-safety-startup-").FullName;
-        try
-        {
-            var psi = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory,
-            };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reframe.Server.dll"));
-            foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("REFRAME_", StringComparison.Ordinal)).ToList())
-            {
-                psi.Environment.Remove(key);
-            }
-            psi.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-            psi.Environment["REFRAME_DATA_DIR"] = data;
-            psi.Environment["REFRAME_API_KEYS"] = "safety-startup-key-0123456789";
-            foreach (var (k, v) in settings)
-            {
-                psi.Environment[k] = v;
-            }
-            using var process = Process.Start(psi)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("the service kept running with a broken safety model:\n" + await stdout);
-            }
-            return (process.ExitCode, await stdout + await stderr);
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
-    }
+    private static Task<(int ExitCode, string Output)> RunServerProcessAsync(Dictionary<string, string?> settings) =>
+        ChildServer.RunToExitAsync(new Dictionary<string, string?>(settings) { ["REFRAME_API_KEYS"] = "safety-startup-key-0123456789" },
+            TimeSpan.FromSeconds(90));
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using Npgsql;
 using Reframe.Core.Tasks;
 using Reframe.Storage.Postgres;
@@ -154,6 +155,6 @@ public sealed class PostgresTaskQueueTests : TaskQueueContract
         var socket = new NpgsqlConnectionStringBuilder(PostgresConnection.ToConnectionString("postgresql://me@/jobs?host=%2Frun%2Fpostgresql"));
         Assert.Equal(("/run/postgresql", "me", "jobs"), (socket.Host, socket.Username, socket.Database));
         Assert.Equal("Host=h;Database=d", PostgresConnection.ToConnectionString("Host=h;Database=d"));
-        Assert.Throws<InvalidOperationException>(() => PostgresConnection.ToConnectionString("postgres://h/d?no_such_setting=1"));
+        Assert.Throws<SettingException>(() => PostgresConnection.ToConnectionString("postgres://h/d?no_such_setting=1"));
     }
 }

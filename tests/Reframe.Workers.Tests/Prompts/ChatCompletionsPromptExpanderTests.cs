@@ -1,3 +1,4 @@
+using Reframe.Core.Configuration;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
@@ -55,11 +56,11 @@ public sealed class ChatCompletionsPromptExpanderTests
     public void Settings_AreAbsentWithoutAUrl_AndRefuseWhatCannotWork()
     {
         Assert.Null(Read(new() { [PromptExpansionSettings.ModelKey] = "m" }));
-        Assert.Contains(PromptExpansionSettings.ModelKey, Assert.Throws<InvalidOperationException>(() =>
+        Assert.Contains(PromptExpansionSettings.ModelKey, Assert.Throws<SettingException>(() =>
             Read(new() { [PromptExpansionSettings.UrlKey] = "http://llm/v1" })).Message, StringComparison.Ordinal);
-        Assert.Contains(PromptExpansionSettings.UrlKey, Assert.Throws<InvalidOperationException>(() =>
+        Assert.Contains(PromptExpansionSettings.UrlKey, Assert.Throws<SettingException>(() =>
             Read(new() { [PromptExpansionSettings.UrlKey] = "ftp://llm/v1", [PromptExpansionSettings.ModelKey] = "m" })).Message, StringComparison.Ordinal);
-        Assert.Contains(PromptExpansionSettings.TimeoutKey, Assert.Throws<InvalidOperationException>(() =>
+        Assert.Contains(PromptExpansionSettings.TimeoutKey, Assert.Throws<SettingException>(() =>
             Read(new() { [PromptExpansionSettings.UrlKey] = "http://llm/v1", [PromptExpansionSettings.ModelKey] = "m", [PromptExpansionSettings.TimeoutKey] = "0" })).Message,
             StringComparison.Ordinal);
     }
