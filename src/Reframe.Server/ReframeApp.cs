@@ -70,6 +70,8 @@ public static class ReframeApp
         services.TryAddSingleton(SafetyCheckerAvailability.FromConfiguration(builder.Configuration));
         RoleComposition.Add(services, builder.Configuration, settings, fetchSettings);
         services.TryAddSingleton(EventStreamSettings.FromConfiguration(builder.Configuration));
+        services.TryAddSingleton<Observability.NodeMetrics>();
+        services.TryAddSingleton<Observability.ReadinessChecks>();
 
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -135,8 +137,10 @@ public static class ReframeApp
                     context.HttpContext.Response.StatusCode == StatusCodes.Status404NotFound ? "Not found." : "Request failed.")
                     .ExecuteAsync(context.HttpContext));
 
+        app.UseRouting();
+        app.UseReframeHttpMetrics();
         app.MapHealth();
-        app.MapMetrics();
+        app.MapReframeMetrics();
         if (!settings.RunsApi)
         {
             return app; // a worker node serves health and metrics only

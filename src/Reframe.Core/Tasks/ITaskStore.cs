@@ -44,6 +44,9 @@ public interface ITaskStore
     /// <summary>The owner's queued and generating tasks (for the per-key limit), counted by the store of every node.</summary>
     Task<long> CountActiveAsync(string ownerId, CancellationToken cancellationToken);
 
+    /// <summary>How many tasks each status has right now, every owner together (expired ones not counted): for metrics.</summary>
+    Task<IReadOnlyDictionary<GenerationTaskStatus, long>> CountByStatusAsync(CancellationToken cancellationToken);
+
     /// <summary>Which of <paramref name="taskIds"/> are queued or generating (their stored inputs are still needed).</summary>
     Task<IReadOnlySet<Guid>> ActiveTaskIdsAsync(IReadOnlyCollection<Guid> taskIds, CancellationToken cancellationToken);
 

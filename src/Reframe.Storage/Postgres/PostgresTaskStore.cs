@@ -278,6 +278,19 @@ internal sealed class PostgresTaskStore : ITaskStore
         return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    public async Task<IReadOnlyDictionary<GenerationTaskStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        await using var cmd = _db.CreateCommand("SELECT status, COUNT(*) FROM reframe_tasks WHERE expires_at IS NULL OR expires_at > @now GROUP BY status");
+        cmd.Parameters.AddWithValue("now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var counts = Enum.GetValues<GenerationTaskStatus>().ToDictionary(s => s, _ => 0L);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[(GenerationTaskStatus)r.GetInt16(0)] = r.GetInt64(1);
+        }
+        return counts;
+    }
+
     public async Task<IReadOnlySet<string>> ReferencedFileTokensAsync(IReadOnlyCollection<string> fileTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fileTokens);

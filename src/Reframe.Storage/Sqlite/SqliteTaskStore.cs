@@ -255,6 +255,23 @@ internal sealed class SqliteTaskStore : ITaskStore
         }));
     }
 
+    public Task<IReadOnlyDictionary<GenerationTaskStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        var now = UnixTime.Ms(_time.GetUtcNow());
+        return Task.FromResult<IReadOnlyDictionary<GenerationTaskStatus, long>>(_db.Read(session =>
+        {
+            var cmd = session.Command("SELECT status, COUNT(*) FROM tasks WHERE expires_at IS NULL OR expires_at > $now GROUP BY status", "$now");
+            cmd.Parameters[0].Value = now;
+            var counts = Enum.GetValues<GenerationTaskStatus>().ToDictionary(s => s, _ => 0L);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                counts[(GenerationTaskStatus)r.GetInt32(0)] = r.GetInt64(1);
+            }
+            return counts;
+        }));
+    }
+
     public Task<IReadOnlySet<string>> ReferencedFileTokensAsync(IReadOnlyCollection<string> fileTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fileTokens);

@@ -158,4 +158,21 @@ public abstract partial class TaskQueueContract
         await Queue.RenewAsync(lease, new TaskProgress("encoding", 0, 1, 97), CancellationToken.None);
         Assert.Equal(97, (await Store.FindAsync(lease.TaskId, "owner-a", CancellationToken.None))!.Progress!.Percent);
     }
+
+    [Fact]
+    public async Task CountByStatusAsync_CountsEveryOwnersTasksPerStatus_UntilTheyExpire()
+    {
+        await SubmitAsync("owner-a");
+        await SubmitAsync("owner-b");
+        await SubmitAsync("owner-b");
+        await FinishNextAsync("c");
+        await Queue.TryLeaseAsync("w", CancellationToken.None);
+        var counts = await Store.CountByStatusAsync(CancellationToken.None);
+        Assert.Equal((0L, 1L, 1L, 0L), (counts[GenerationTaskStatus.Queued], counts[GenerationTaskStatus.Generating],
+            counts[GenerationTaskStatus.Completed], counts[GenerationTaskStatus.Error]));
+        await SubmitAsync("owner-c");
+        Time.Advance(Options.Retention + TimeSpan.FromSeconds(1));
+        counts = await Store.CountByStatusAsync(CancellationToken.None);
+        Assert.Equal((1L, 0L), (counts[GenerationTaskStatus.Queued], counts[GenerationTaskStatus.Completed]));
+    }
 }
