@@ -79,13 +79,7 @@ public static class ReframeApp
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
         });
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Reframe";
-            document.Info.Description = "The alibaba/wan2.2-vace-fun-a14b-reframe contract of the hosted AIML API, self-hosted. " +
-                                        "Send 'Authorization: Bearer <key>' on every /v2 call.";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) => OpenApi.ReframeOpenApi.TransformAsync(document)));
         return settings;
     }
 
@@ -148,7 +142,8 @@ public static class ReframeApp
         app.MapGenerations();
         app.MapResultFiles();
         app.MapOpenApi();
-        app.MapScalarApiReference(scalar => scalar.WithTitle("Reframe API"));
+        // The docs page asks for the key once and sends it as the bearer header on "Try it".
+        app.MapScalarApiReference(scalar => scalar.WithTitle("Reframe API").AddPreferredSecuritySchemes(OpenApi.ReframeOpenApi.SchemeId));
         app.MapGet("/docs", () => Microsoft.AspNetCore.Http.Results.Redirect("/scalar/v1")).ExcludeFromDescription();
         app.MapGenerationEvents();
         app.MapPlayground(); // also sends "/" to the playground
