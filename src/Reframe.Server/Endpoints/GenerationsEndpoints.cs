@@ -215,8 +215,8 @@ public static class GenerationsEndpoints
         }
         if (!deleted.Finished)
         {
-            // Cannot happen in this order (a final task never moves back), but the store said so: nothing was deleted.
-            return ApiErrors.Create(context, StatusCodes.Status409Conflict, "The generation is still running; cancel it first.");
+            // The cancel just found it final, and a final task never moves back: the store broke its contract.
+            throw new InvalidOperationException($"task {id} was final when cancelled but not when deleted");
         }
         await TaskDeletion.DeleteBlobsAsync(blobs, id, deleted.FileToken, logs.CreateLogger("Reframe.Deletion"), CancellationToken.None).ConfigureAwait(false);
         return TypedResults.NoContent();
