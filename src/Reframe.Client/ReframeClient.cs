@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -70,13 +71,18 @@ public sealed class ReframeClient : IDisposable
     /// <summary>
     /// Asks the server to cancel a task (Reframe extension). A queued task ends at once, a running one at its
     /// next safe point; read it or wait for it to see the final <c>error</c>/<c>cancelled</c> state.
-    /// A task that already ended throws <see cref="ReframeApiException"/> with 409.
+    /// A task that already ended is deleted instead, with its result (the server answers 204).
     /// </summary>
-    /// <returns>The task's state right after the request (Reframe answers 202 with it).</returns>
-    public async Task<Generation> CancelAsync(string generationId, CancellationToken cancellationToken = default)
+    /// <returns>The task's state right after the request (Reframe answers 202 with it); null when an ended task was deleted.</returns>
+    public async Task<Generation?> CancelAsync(string generationId, CancellationToken cancellationToken = default)
     {
         using var message = NewRequest(HttpMethod.Delete, WithId(GenerationsPath, generationId));
-        return await SendForGenerationAsync(message, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+        return await ReadGenerationAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -258,6 +264,11 @@ public sealed class ReframeClient : IDisposable
     private async Task<Generation> SendForGenerationAsync(HttpRequestMessage message, CancellationToken cancellationToken)
     {
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        return await ReadGenerationAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Generation> ReadGenerationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         await ThrowIfFailedAsync(response, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         try

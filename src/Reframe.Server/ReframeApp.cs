@@ -72,6 +72,8 @@ public static class ReframeApp
         services.TryAddSingleton(SafetyCheckerAvailability.FromConfiguration(builder.Configuration));
         RoleComposition.Add(services, builder.Configuration, settings, fetchSettings);
         services.TryAddSingleton(EventStreamSettings.FromConfiguration(builder.Configuration));
+        services.TryAddSingleton<Observability.NodeMetrics>();
+        services.TryAddSingleton<Observability.ReadinessChecks>();
 
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -79,13 +81,7 @@ public static class ReframeApp
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
         });
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Reframe";
-            document.Info.Description = "The alibaba/wan2.2-vace-fun-a14b-reframe contract of the hosted AIML API, self-hosted. " +
-                                        "Send 'Authorization: Bearer <key>' on every /v2 call.";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) => OpenApi.ReframeOpenApi.TransformAsync(document)));
         return settings;
     }
 
@@ -142,8 +138,10 @@ public static class ReframeApp
                     context.HttpContext.Response.StatusCode == StatusCodes.Status404NotFound ? "Not found." : "Request failed.")
                     .ExecuteAsync(context.HttpContext));
 
+        app.UseRouting();
+        app.UseReframeHttpMetrics();
         app.MapHealth();
-        app.MapMetrics();
+        app.MapReframeMetrics();
         if (!settings.RunsApi)
         {
             return app; // a worker node serves health and metrics only
@@ -151,7 +149,8 @@ public static class ReframeApp
         app.MapGenerations();
         app.MapResultFiles();
         app.MapOpenApi();
-        app.MapScalarApiReference(scalar => scalar.WithTitle("Reframe API"));
+        // The docs page asks for the key once and sends it as the bearer header on "Try it".
+        app.MapScalarApiReference(scalar => scalar.WithTitle("Reframe API").AddPreferredSecuritySchemes(OpenApi.ReframeOpenApi.SchemeId));
         app.MapGet("/docs", () => Microsoft.AspNetCore.Http.Results.Redirect("/scalar/v1")).ExcludeFromDescription();
         app.MapGenerationEvents();
         app.MapPlayground(); // also sends "/" to the playground

@@ -62,6 +62,7 @@ public sealed partial class TaskExecutor
         ArgumentNullException.ThrowIfNull(lease);
         var running = _running.Register(lease.TaskId, stopping);
         var progress = new LatestProgress();
+        var timer = new StageTimer(progress, _time);
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(lease, running, progress, heartbeatStop.Token);
         using var timeout = new CancellationTokenSource(_settings.TaskTimeout, _time);
@@ -71,7 +72,7 @@ public sealed partial class TaskExecutor
         try
         {
             Directory.CreateDirectory(workDirectory);
-            var (result, file) = await ProduceAsync(lease, workDirectory, progress, running.Cancellation.Token).ConfigureAwait(false);
+            var (result, file) = await ProduceAsync(lease, workDirectory, timer, running.Cancellation.Token).ConfigureAwait(false);
             storedBlob = file;
             // The result is in the blob store: free the scratch before the completion is announced, so a client that
             // sees "completed" never finds this task's files left on the worker.
@@ -129,6 +130,7 @@ public sealed partial class TaskExecutor
         }
         finally
         {
+            timer.Finish();
             await heartbeatStop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             _running.Unregister(lease.TaskId);
@@ -139,7 +141,7 @@ public sealed partial class TaskExecutor
     }
 
     private async Task<(TaskResult Result, string? StoredFile)> ProduceAsync(
-        TaskLease lease, string workDirectory, LatestProgress progress, CancellationToken cancellationToken)
+        TaskLease lease, string workDirectory, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {
         var options = _readRequest(lease.RequestJson);
         _storage?.ThrowIfLow();

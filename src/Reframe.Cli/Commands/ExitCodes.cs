@@ -20,7 +20,7 @@ public static class ExitCodes
     /// <summary>The server could not be reached, or answered 5xx.</summary>
     public const int Unavailable = 6;
 
-    /// <summary>The server refused the call otherwise: 404 unknown id, 409 already ended, 429 limits.</summary>
+    /// <summary>The server refused the call otherwise: 404 unknown (or expired, or deleted) id, 429 limits.</summary>
     public const int Refused = 7;
 
     /// <summary>Interrupted (Ctrl+C).</summary>

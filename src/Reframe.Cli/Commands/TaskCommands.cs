@@ -35,7 +35,7 @@ public static class TaskCommands
     {
         var id = new Argument<string>("id") { Description = "the generation id that submit printed" };
         var connection = new ConnectionOptions();
-        var command = new Command("cancel", "Cancel a queued or running task (it ends in error/cancelled).") { id };
+        var command = new Command("cancel", "Cancel a queued or running task (it ends in error/cancelled); delete one that has ended.") { id };
         connection.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,8 +43,8 @@ public static class TaskCommands
             try
             {
                 var state = await client.CancelAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
-                Console.Error.WriteLine(state.IsTerminal
-                    ? "cancelled"
+                Console.Error.WriteLine(state is null ? "the task had ended: it was deleted, with its result"
+                    : state.IsTerminal ? "cancelled"
                     : "cancellation requested; the task stops at its next safe point ('reframe status' shows when)");
                 return ExitCodes.Success;
             }

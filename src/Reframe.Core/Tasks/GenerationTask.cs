@@ -83,4 +83,11 @@ public sealed record TaskResult(
 
 /// <summary>A submission to persist.</summary>
 /// <param name="RequestJson">The validated request in its canonical JSON form (inputs included).</param>
-public sealed record NewGenerationTask(Guid Id, string OwnerId, string RequestJson, long Seed);
+public sealed record NewGenerationTask(Guid Id, string OwnerId, string RequestJson, long Seed)
+{
+    /// <summary>The client's <c>Idempotency-Key</c>, unique per owner while its task exists; null when none was sent.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>A hash of the request as the client sent it (before defaults and offloading), compared on a repeated key.</summary>
+    public string? RequestHash { get; init; }
+}

@@ -8,7 +8,14 @@ public sealed record GenerationResponse(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] VideoInfo? Video,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ErrorInfo? Error,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] MetaInfo? Meta);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] MetaInfo? Meta)
+{
+    /// <summary>
+    /// Extension, on completed and error tasks only: when the task, its result and its idempotency key are deleted
+    /// (REFRAME_RETENTION_MINUTES after it ended), ISO 8601 in UTC. A DELETE removes them sooner.
+    /// </summary>
+    public string? ExpiresAt { get; init; }
+}
 
 public sealed record VideoInfo(
     string Url,

@@ -7,6 +7,7 @@ namespace Reframe.Server.Contracts;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(GenerationResponse))]
+[JsonSerializable(typeof(GenerationHistoryPage))]
 [JsonSerializable(typeof(GenerationRequest))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(HealthReport))]

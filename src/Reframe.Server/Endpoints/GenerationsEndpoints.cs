@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 using Reframe.Core.Blobs;
 using Reframe.Core.Tasks;
 using Reframe.Core.Webhooks;
@@ -13,7 +14,7 @@ using Reframe.Server.Validation;
 
 namespace Reframe.Server.Endpoints;
 
-/// <summary><c>/v2/video/generations</c>: create, read and cancel tasks (../shared/spec/API.md).</summary>
+/// <summary><c>/v2/video/generations</c>: create, read, cancel and delete tasks (../shared/spec/API.md); the history is <see cref="GenerationHistoryEndpoints"/>.</summary>
 public static class GenerationsEndpoints
 {
     public const string CreditsHeader = "x-aimlapi-credits-used";
@@ -27,13 +28,16 @@ public static class GenerationsEndpoints
             .AddEndpointFilter(app.ServiceProvider.GetRequiredService<Limits.SubmissionLimitsFilter>())
             .Produces<ErrorBody>(StatusCodes.Status429TooManyRequests)
             .WithName("CreateGeneration")
-            .WithSummary("Create a reframe task; answers at once with its id (status queued).")
+            .WithSummary("Create a reframe task; answers at once with its id (status queued) and its queue position.")
+            .WithDescription($"Send an '{IdempotencyKeys.Header}' header to make retries safe: the same key with the same body " +
+                             "returns the task it created; the same key with another body is a 422.")
             .Accepts<GenerationRequest>("application/json")
             .Produces<GenerationResponse>()
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorBody>(StatusCodes.Status413PayloadTooLarge)
-            .Produces<ErrorBody>(StatusCodes.Status415UnsupportedMediaType);
+            .Produces<ErrorBody>(StatusCodes.Status415UnsupportedMediaType)
+            .Produces<ErrorBody>(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("", GetAsync)
             .WithName("GetGeneration")
             .WithSummary("Read a task: status, progress, and the video once completed.")
@@ -43,18 +47,26 @@ public static class GenerationsEndpoints
             .Produces<ErrorBody>(StatusCodes.Status404NotFound);
         group.MapDelete("", CancelAsync)
             .WithName("CancelGeneration")
-            .WithSummary("Cancel a task (extension): a queued task ends at once, a running one at its next safe point.")
+            .WithSummary("Cancel a task, or delete a finished one (extension).")
+            .WithDescription("A queued task ends at once, a running one at its next safe point (202 with the task). A completed or " +
+                             "failed task is deleted now, with its result file and stored inputs (204); its id then answers 404.")
             .Produces<GenerationResponse>(StatusCodes.Status202Accepted)
+            .Produces(StatusCodes.Status204NoContent)
             .Produces<ErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ErrorBody>(StatusCodes.Status401Unauthorized)
-            .Produces<ErrorBody>(StatusCodes.Status404NotFound)
-            .Produces<ErrorBody>(StatusCodes.Status409Conflict);
+            .Produces<ErrorBody>(StatusCodes.Status404NotFound);
+        group.MapGenerationHistory();
         return group;
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ITaskStore store, ReframeSettings settings, IWebhookOutbox webhooks, IBlobStore blobs,
         SafetyCheckerAvailability safety)
     {
+        var (idempotencyKey, keyError) = IdempotencyKeys.Read(context);
+        if (keyError is not null)
+        {
+            return ApiErrors.Create(context, StatusCodes.Status400BadRequest, $"Header validation error: {IdempotencyKeys.Header}", [keyError]);
+        }
         var limit = settings.MaxRequestBytes;
         if (context.Request.ContentLength > limit)
         {
@@ -106,6 +118,14 @@ public static class GenerationsEndpoints
                 return ApiErrors.Create(context, StatusCodes.Status400BadRequest, ApiErrors.BodyValidation,
                     [new FieldError("enable_safety_checker", "false: this server has no safety checker installed", "true")]);
             }
+            var owner = Caller.Of(context).OwnerId;
+            var requestHash = idempotencyKey is null ? null : IdempotencyKeys.Hash(validation.Options!);
+            if (idempotencyKey is not null
+                && await store.FindByIdempotencyKeyAsync(owner, idempotencyKey, context.RequestAborted).ConfigureAwait(false) is { } earlier)
+            {
+                // Checked before anything is stored or tracked, so a retry costs one read.
+                return await ReplayAsync(context, store, settings, earlier, requestHash!).ConfigureAwait(false);
+            }
             var id = Guid.NewGuid();
             // Large inline inputs go to the blob store first; the row keeps a reference (and stays small).
             var options = await InputOffload.StoreLargeInputsAsync(blobs, id, validation.Options!, CancellationToken.None).ConfigureAwait(false);
@@ -113,21 +133,44 @@ public static class GenerationsEndpoints
             if (options.WebhookUrl is { } webhookUrl)
             {
                 // Tracked before the task exists, so no crash can leave a task whose webhook is forgotten.
-                await webhooks.TrackAsync(id, Caller.Of(context).OwnerId, webhookUrl, PublicBaseUrl(context, settings), CancellationToken.None).ConfigureAwait(false);
+                await webhooks.TrackAsync(id, owner, webhookUrl, PublicBaseUrl(context, settings), CancellationToken.None).ConfigureAwait(false);
             }
             // Durable before we answer: the call returns once the row is committed (and the WAL fsynced). The store
             // signals the queue itself, so idle workers on every node wake up.
-            await store.CreateAsync(new NewGenerationTask(id, Caller.Of(context).OwnerId, CanonicalRequest.Write(options), seed), CancellationToken.None)
-                .ConfigureAwait(false);
+            var created = new NewGenerationTask(id, owner, CanonicalRequest.Write(options), seed) { IdempotencyKey = idempotencyKey, RequestHash = requestHash };
+            if (await store.CreateAsync(created, CancellationToken.None).ConfigureAwait(false) is { } winner)
+            {
+                // Another POST with this key committed first: its task is the answer (what was stored for this one is
+                // an orphan the upkeep deletes).
+                return await ReplayAsync(context, store, settings, winner, requestHash!).ConfigureAwait(false);
+            }
+            // The position read after the commit: the tasks queued ahead of this one now (0 once a worker took it).
+            var position = (await store.FindAsync(id, owner, CancellationToken.None).ConfigureAwait(false))?.QueuePosition ?? 0;
             var response = new GenerationResponse(GenerationIds.Format(id), TaskStateMachine.WireName(GenerationTaskStatus.Queued), null, null,
-                new MetaInfo(new UsageInfo(0), Seed: seed));
+                new MetaInfo(new UsageInfo(0), Seed: seed, QueuePosition: position));
             return Respond(context, response, StatusCodes.Status200OK);
         }
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, ITaskStore store, ReframeSettings settings)
+    /// <summary>A retried submission: the same request gets the task it created; another request under the same key is refused.</summary>
+    private static async Task<IResult> ReplayAsync(HttpContext context, ITaskStore store, ReframeSettings settings, IdempotentSubmission earlier, string requestHash)
     {
-        if (!GenerationIds.TryParse(context.Request.Query["generation_id"], out var id))
+        if (!string.Equals(earlier.RequestHash, requestHash, StringComparison.Ordinal))
+        {
+            return ApiErrors.Create(context, StatusCodes.Status422UnprocessableEntity,
+                $"The {IdempotencyKeys.Header} header was already used with a different request body; use a new key for a new request.",
+                [new FieldError(IdempotencyKeys.Header, "a key not yet used with another request body", "a key used with another request body")]);
+        }
+        var task = await store.FindAsync(earlier.TaskId, Caller.Of(context).OwnerId, CancellationToken.None).ConfigureAwait(false);
+        return task is null
+            ? ApiErrors.NotFound(context) // deleted or expired between the two reads
+            : Respond(context, ResponseMapper.ToResponse(task, PublicBaseUrl(context, settings)), StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, ITaskStore store, ReframeSettings settings,
+        [FromQuery(Name = "generation_id")] string? generationId)
+    {
+        if (!GenerationIds.TryParse(generationId, out var id))
         {
             return ApiErrors.InvalidGenerationId(context);
         }
@@ -139,9 +182,10 @@ public static class GenerationsEndpoints
         return Respond(context, ResponseMapper.ToResponse(task, PublicBaseUrl(context, settings)), StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext context, ITaskStore store, ReframeSettings settings)
+    private static async Task<IResult> CancelAsync(HttpContext context, ITaskStore store, ReframeSettings settings, IBlobStore blobs,
+        ILoggerFactory logs, [FromQuery(Name = "generation_id")] string? generationId)
     {
-        if (!GenerationIds.TryParse(context.Request.Query["generation_id"], out var id))
+        if (!GenerationIds.TryParse(generationId, out var id))
         {
             return ApiErrors.InvalidGenerationId(context);
         }
@@ -152,13 +196,30 @@ public static class GenerationsEndpoints
             case CancelOutcome.NotFound:
                 return ApiErrors.NotFound(context);
             case CancelOutcome.AlreadyEnded:
-                return ApiErrors.Conflict(context);
+                return await DeleteFinishedAsync(context, store, blobs, logs, id, owner).ConfigureAwait(false);
             // CancelRequested: the store signals it to the worker holding the task, on whichever node.
         }
         var task = await store.FindAsync(id, owner, CancellationToken.None).ConfigureAwait(false);
         return task is null
             ? ApiErrors.NotFound(context)
             : Respond(context, ResponseMapper.ToResponse(task, PublicBaseUrl(context, settings)), StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>A finished task: nothing to cancel, so DELETE means "delete it now", result and inputs included, rather than at its expiry.</summary>
+    private static async Task<IResult> DeleteFinishedAsync(HttpContext context, ITaskStore store, IBlobStore blobs, ILoggerFactory logs, Guid id, string owner)
+    {
+        var deleted = await store.DeleteFinishedAsync(id, owner, CancellationToken.None).ConfigureAwait(false);
+        if (!deleted.Found)
+        {
+            return ApiErrors.NotFound(context); // expired or deleted by a concurrent DELETE
+        }
+        if (!deleted.Finished)
+        {
+            // The cancel just found it final, and a final task never moves back: the store broke its contract.
+            throw new InvalidOperationException($"task {id} was final when cancelled but not when deleted");
+        }
+        await TaskDeletion.DeleteBlobsAsync(blobs, id, deleted.FileToken, logs.CreateLogger("Reframe.Deletion"), CancellationToken.None).ConfigureAwait(false);
+        return TypedResults.NoContent();
     }
 
     private static IResult Respond(HttpContext context, GenerationResponse response, int statusCode)

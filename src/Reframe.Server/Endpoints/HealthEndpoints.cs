@@ -3,13 +3,15 @@ using Reframe.Core.Tasks;
 using Reframe.Engines.Classic;
 using Reframe.Server.Configuration;
 using Reframe.Server.Contracts;
+using Reframe.Server.Observability;
 using Reframe.Workers;
 
 namespace Reframe.Server.Endpoints;
 
 /// <summary>
-/// <c>/healthz</c> (and <c>/healthz/ready</c>): 200 when the task store answers, with the queue's depth and the engine
-/// this node runs (engine, device, dtype); <c>/healthz/live</c>: 200 while the process serves HTTP.
+/// <c>/healthz</c> (and <c>/healthz/ready</c>): 200 when every readiness check passes (<see cref="ReadinessChecks"/>:
+/// task store, blob store, and on a node that runs tasks ffmpeg and the engine), 503 naming what failed; with the queue's
+/// depth and the engine this node runs (engine, device, dtype). <c>/healthz/live</c>: 200 while the process serves HTTP.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -22,16 +24,22 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(ITaskQueue queue, ReframeSettings settings, RunningTasks running,
+    private static async Task<IResult> ReadyAsync(ReadinessChecks readiness, ReframeSettings settings, RunningTasks running,
         IServiceProvider services, CancellationToken ct)
     {
         // An API node (REFRAME_ROLE=api) runs no engine and no worker loop: it says so rather than naming a default.
         var engine = !settings.RunsWorkers
             ? new EngineStatus("none", "none")
             : services.GetService<IVideoEngine>()?.Status ?? new EngineStatus(ClassicEngine.EngineName, "cpu");
-        var queued = await queue.CountQueuedAsync(ct).ConfigureAwait(false);
+        var (queued, checks) = await readiness.RunAsync(ct).ConfigureAwait(false);
         var workers = settings.RunsWorkers ? settings.Workers : 0;
-        return TypedResults.Json(new HealthReport("ok", queued, workers, running.Count, engine.Engine, engine.Device, engine.DType, engine.Detail),
-            ServerJson.Default.HealthReport);
+        var ready = checks.Values.All(c => c == ReadinessChecks.Ok);
+        return TypedResults.Json(
+            new HealthReport(ready ? "ok" : "unavailable", queued ?? 0, workers, running.Count, engine.Engine, engine.Device, engine.DType, engine.Detail)
+            {
+                Checks = checks,
+            },
+            ServerJson.Default.HealthReport,
+            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -31,9 +31,6 @@ public static class ApiErrors
     public static IResult NotFound(HttpContext context) =>
         Create(context, StatusCodes.Status404NotFound, "Generation not found.");
 
-    public static IResult Conflict(HttpContext context) =>
-        Create(context, StatusCodes.Status409Conflict, "The generation has already ended; there is nothing to cancel.");
-
     public static IResult TooLarge(HttpContext context, long limit) =>
         Create(context, StatusCodes.Status413PayloadTooLarge, $"Request body too large: the limit is {limit} bytes (REFRAME_MAX_REQUEST_BYTES).");
 

@@ -86,11 +86,21 @@ internal sealed class FieldReader
         {
             return null;
         }
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var l))
+        // A whole number in any JSON spelling (1234, 1234.0, 1.234e3), as for the int fields; decimal keeps every
+        // digit of a 64-bit value, where a double would round 2^53 + 1.
+        if (value.ValueKind != JsonValueKind.Number)
         {
             return Bad<long?>(name, "integer", value, null);
         }
-        return l;
+        if (value.TryGetInt64(out var l))
+        {
+            return l;
+        }
+        if (!value.TryGetDecimal(out var d) || d != decimal.Truncate(d) || d < long.MinValue || d > long.MaxValue)
+        {
+            return Bad<long?>(name, "integer", value, null);
+        }
+        return (long)d;
     }
 
     public double Number(string name, double fallback, double min, double max)

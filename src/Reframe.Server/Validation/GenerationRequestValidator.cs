@@ -59,6 +59,13 @@ public static class GenerationRequestValidator
             SyncMode = f.Bool("sync_mode", d.SyncMode),
             WebhookUrl = f.Url("webhook_url", allowDataUri: false),
         };
+        if (options.ImageUrl is not null && options.FirstFrameUrl is not null)
+        {
+            // Both name the first frame (the contract says image_url is first_frame_url): with two, one would be dropped silently.
+            // One detail per field, so a client that highlights fields highlights both.
+            f.Fail("image_url", "absent when first_frame_url is given (both set the first frame: send one of them)", body.GetProperty("image_url"));
+            f.Fail("first_frame_url", "absent when image_url is given (both set the first frame: send one of them)", body.GetProperty("first_frame_url"));
+        }
         return f.Errors.Count == 0 ? new ValidationResult(options, []) : new ValidationResult(null, f.Errors);
     }
 }

@@ -16,13 +16,17 @@ public sealed class PostgresBackend : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _db;
     private readonly PostgresTaskSignals _signals;
+    private readonly IDisposable _cacheInvalidation;
     private int _disposed;
 
     private PostgresBackend(NpgsqlDataSource db, TaskQueueOptions options, TimeProvider time, ILoggerFactory? logs)
     {
         _db = db;
         _signals = new PostgresTaskSignals(db, logs?.CreateLogger<PostgresBackend>());
-        Store = new PostgresTaskStore(db, options, time);
+        var store = new PostgresTaskStore(db, options, time);
+        // A task deleted through another node must not live on in this node's snapshot cache.
+        _cacheInvalidation = _signals.Subscribe(store.OnSignal);
+        Store = store;
         Queue = new PostgresTaskQueue(db, options, time);
         Outbox = new PostgresWebhookOutbox(db, time);
         ApiKeys = new PostgresApiKeyStore(db, time);
@@ -65,6 +69,7 @@ public sealed class PostgresBackend : IAsyncDisposable
         {
             return;
         }
+        _cacheInvalidation.Dispose();
         await _signals.DisposeAsync().ConfigureAwait(false);
         await _db.DisposeAsync().ConfigureAwait(false);
     }

@@ -90,6 +90,12 @@ public static class PostgresSchema
             created_at  bigint NOT NULL
         );
         """,
+        // 2: idempotency keys on the task row (unique per owner while the task exists) and the per-owner history index.
+        """
+        ALTER TABLE reframe_tasks ADD COLUMN idempotency_key text, ADD COLUMN request_hash text;
+        CREATE UNIQUE INDEX reframe_tasks_idempotency ON reframe_tasks (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX reframe_tasks_owner ON reframe_tasks (owner_id, seq);
+        """,
     ];
 
     /// <summary>The version this build expects.</summary>

@@ -34,7 +34,7 @@ internal sealed class PostgresTaskQueue : ITaskQueue
         var token = Guid.NewGuid();
         await using var cmd = _db.CreateCommand("""
             UPDATE reframe_tasks SET status = 1, attempts = attempts + 1, lease_token = @token, lease_owner = @worker,
-                                     lease_expires_at = @expires, started_at = COALESCE(started_at, @now), progress_json = NULL
+                                     lease_expires_at = @expires, started_at = COALESCE(started_at, @now)
             WHERE seq = (SELECT seq FROM reframe_tasks WHERE status = 0 ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING id, owner_id, attempts, request_json, seed
             """);
@@ -54,8 +54,12 @@ internal sealed class PostgresTaskQueue : ITaskQueue
     {
         ArgumentNullException.ThrowIfNull(lease);
         var now = _time.GetUtcNow();
+        // Progress only moves forward (see SqliteTaskQueue.RenewAsync): the row keeps the highest percent reported.
         await using var cmd = _db.CreateCommand("""
-            UPDATE reframe_tasks SET lease_expires_at = @expires, progress_json = COALESCE(@progress, progress_json)
+            UPDATE reframe_tasks SET lease_expires_at = @expires,
+                                     progress_json = CASE WHEN @progress IS NOT NULL AND
+                                                               (progress_json IS NULL OR (progress_json::jsonb ->> 'percent')::float8 <= @percent)
+                                                          THEN @progress ELSE progress_json END
             WHERE id = @id AND status = 1 AND lease_token = @token
             RETURNING cancel_requested
             """);
@@ -65,6 +69,7 @@ internal sealed class PostgresTaskQueue : ITaskQueue
         {
             TypedValue = progress is null ? null : JsonSerializer.Serialize(progress, StorageJson.Default.TaskProgress),
         });
+        cmd.Parameters.AddWithValue("percent", progress?.Percent ?? 0);
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) switch
         {
             null => LeaseState.Lost,
@@ -104,7 +109,7 @@ internal sealed class PostgresTaskQueue : ITaskQueue
         ArgumentNullException.ThrowIfNull(lease);
         return ApplyUnlessCancelledAsync(lease, """
             UPDATE reframe_tasks SET status = 0, attempts = attempts - 1, lease_token = NULL, lease_owner = NULL,
-                                     lease_expires_at = NULL, progress_json = NULL
+                                     lease_expires_at = NULL
             WHERE id = @id AND status = 1 AND lease_token = @token AND NOT cancel_requested
             """, _ => { }, cancellationToken);
     }
@@ -160,7 +165,7 @@ internal sealed class PostgresTaskQueue : ITaskQueue
         moved += await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         cmd.CommandText = $"UPDATE reframe_tasks SET status = 3, error_name = @exhausted, error_message = @exhaustedMessage, {endFields} WHERE {expired} AND attempts >= @max";
         moved += await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        cmd.CommandText = $"UPDATE reframe_tasks SET status = 0, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, progress_json = NULL WHERE {expired}";
+        cmd.CommandText = $"UPDATE reframe_tasks SET status = 0, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE {expired}";
         moved += await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return moved;

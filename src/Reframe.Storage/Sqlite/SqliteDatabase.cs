@@ -46,6 +46,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
         cmd.CommandText = SqliteSchema.Create;
         cmd.ExecuteNonQuery();
+        SqliteSchema.Upgrade(db._writer);
         return db;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Reframe.Storage.Sqlite;
 
 /// <summary>The tasks table. Times are Unix milliseconds (UTC); statuses are <see cref="Core.Tasks.GenerationTaskStatus"/> values.</summary>
@@ -24,9 +26,29 @@ internal static class SqliteSchema
             result_json       TEXT,
             file_token        TEXT,
             error_name        TEXT,
-            error_message     TEXT
+            error_message     TEXT,
+            idempotency_key   TEXT,                               -- the client's Idempotency-Key, per owner
+            request_hash      TEXT                                -- of the request as sent, compared on a repeated key
         );
         CREATE INDEX IF NOT EXISTS ix_tasks_queue  ON tasks(status, seq);
         CREATE INDEX IF NOT EXISTS ix_tasks_expiry ON tasks(expires_at) WHERE expires_at IS NOT NULL;
         """;
+
+    /// <summary>Run after <see cref="Create"/>: brings a file made by an earlier version up to date (columns, then the indexes on them).</summary>
+    public static void Upgrade(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'idempotency_key'";
+        if ((long)cmd.ExecuteScalar()! == 0)
+        {
+            cmd.CommandText = "ALTER TABLE tasks ADD COLUMN idempotency_key TEXT; ALTER TABLE tasks ADD COLUMN request_hash TEXT;";
+            cmd.ExecuteNonQuery();
+        }
+        // History pages walk one owner's rows by seq; a key names at most one live task of its owner.
+        cmd.CommandText = """
+            CREATE INDEX IF NOT EXISTS ix_tasks_owner ON tasks(owner_id, seq);
+            CREATE UNIQUE INDEX IF NOT EXISTS ux_tasks_idempotency ON tasks(owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+            """;
+        cmd.ExecuteNonQuery();
+    }
 }

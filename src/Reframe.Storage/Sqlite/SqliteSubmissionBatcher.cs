@@ -24,9 +24,10 @@ internal sealed class SqliteSubmissionBatcher : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    public Task SubmitAsync(NewGenerationTask task, long createdAtMs)
+    /// <summary>Null once the row is committed; the earlier submission when the task's idempotency key was taken.</summary>
+    public Task<IdempotentSubmission?> SubmitAsync(NewGenerationTask task, long createdAtMs)
     {
-        var pending = new Pending(task, createdAtMs, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(task, createdAtMs, new TaskCompletionSource<IdempotentSubmission?>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(SqliteSubmissionBatcher), "the store is shutting down");
@@ -46,11 +47,11 @@ internal sealed class SqliteSubmissionBatcher : IAsyncDisposable
             }
             try
             {
-                await _db.WriteAsync(connection => InsertAll(connection, batch), CancellationToken.None).ConfigureAwait(false);
+                var existing = await _db.WriteAsync(connection => InsertAll(connection, batch), CancellationToken.None).ConfigureAwait(false);
                 _signals.Publish(new TaskSignal(TaskSignalKind.Queued, Guid.Empty));
-                foreach (var p in batch)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    p.Committed.TrySetResult();
+                    batch[i].Committed.TrySetResult(existing[i]);
                 }
             }
 #pragma warning disable CA1031 // the failure belongs to the callers: hand it to each of them
@@ -65,31 +66,48 @@ internal sealed class SqliteSubmissionBatcher : IAsyncDisposable
         }
     }
 
-    private static int InsertAll(SqliteConnection connection, List<Pending> batch)
+    /// <summary>Inserts the batch in one transaction; per task, null when inserted or the submission that holds its key.</summary>
+    private static IdempotentSubmission?[] InsertAll(SqliteConnection connection, List<Pending> batch)
     {
         using var tx = connection.BeginTransaction();
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
+        // DO NOTHING rather than an error: one repeated key must not fail the other submissions of its commit.
         cmd.CommandText = """
-            INSERT INTO tasks (id, owner_id, status, request_json, seed, created_at)
-            VALUES ($id, $owner, 0, $request, $seed, $created)
+            INSERT INTO tasks (id, owner_id, status, request_json, seed, created_at, idempotency_key, request_hash)
+            VALUES ($id, $owner, 0, $request, $seed, $created, $key, $hash)
+            ON CONFLICT DO NOTHING
             """;
         var id = cmd.Parameters.Add("$id", SqliteType.Text);
         var owner = cmd.Parameters.Add("$owner", SqliteType.Text);
         var request = cmd.Parameters.Add("$request", SqliteType.Text);
         var seed = cmd.Parameters.Add("$seed", SqliteType.Integer);
         var created = cmd.Parameters.Add("$created", SqliteType.Integer);
-        foreach (var p in batch)
+        var key = cmd.Parameters.Add("$key", SqliteType.Text);
+        var hash = cmd.Parameters.Add("$hash", SqliteType.Text);
+        var existing = new IdempotentSubmission?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
+            var p = batch[i];
+            if (p.Task.IdempotencyKey is { } k)
+            {
+                SqliteIdempotency.ReleaseExpired(connection, tx, p.Task.OwnerId, k, p.CreatedAtMs);
+            }
             id.Value = p.Task.Id.ToString();
             owner.Value = p.Task.OwnerId;
             request.Value = p.Task.RequestJson;
             seed.Value = p.Task.Seed;
             created.Value = p.CreatedAtMs;
-            cmd.ExecuteNonQuery();
+            key.Value = (object?)p.Task.IdempotencyKey ?? DBNull.Value;
+            hash.Value = (object?)p.Task.RequestHash ?? DBNull.Value;
+            if (cmd.ExecuteNonQuery() == 0)
+            {
+                existing[i] = SqliteIdempotency.Find(connection, tx, p.Task.OwnerId, p.Task.IdempotencyKey!, p.CreatedAtMs)
+                              ?? throw new InvalidOperationException($"task {p.Task.Id} was not inserted and no task holds its idempotency key");
+            }
         }
         tx.Commit();
-        return batch.Count;
+        return existing;
     }
 
     public async ValueTask DisposeAsync()
@@ -98,5 +116,5 @@ internal sealed class SqliteSubmissionBatcher : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private sealed record Pending(NewGenerationTask Task, long CreatedAtMs, TaskCompletionSource Committed);
+    private sealed record Pending(NewGenerationTask Task, long CreatedAtMs, TaskCompletionSource<IdempotentSubmission?> Committed);
 }

@@ -92,7 +92,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
             using var cmd = connection.CreateCommand();
             cmd.CommandText = """
                 UPDATE tasks SET status = 1, attempts = attempts + 1, lease_token = $token, lease_owner = $worker,
-                                 lease_expires_at = $expires, started_at = COALESCE(started_at, $now), progress_json = NULL
+                                 lease_expires_at = $expires, started_at = COALESCE(started_at, $now)
                 WHERE seq = (SELECT seq FROM tasks WHERE status = 0 ORDER BY seq LIMIT 1)
                 RETURNING id, owner_id, attempts, request_json, seed
                 """;
@@ -114,15 +114,22 @@ internal sealed class SqliteTaskQueue : ITaskQueue
         ArgumentNullException.ThrowIfNull(lease);
         var now = _time.GetUtcNow();
         var progressJson = progress is null ? null : JsonSerializer.Serialize(progress, StorageJson.Default.TaskProgress);
+        // Progress only moves forward, whoever writes it: the percents come from independent reporters (the engine's
+        // steps, the runner's fixed stage percents, a retried attempt starting again from 0 after a requeue, which is
+        // why leasing and requeueing keep the row's progress), so the row keeps the highest one reported.
         return _db.WriteAsync(connection =>
         {
             using var cmd = LeaseCommand(connection, lease, """
-                UPDATE tasks SET lease_expires_at = $expires, progress_json = COALESCE($progress, progress_json)
+                UPDATE tasks SET lease_expires_at = $expires,
+                                 progress_json = CASE WHEN $progress IS NOT NULL AND
+                                                           (progress_json IS NULL OR json_extract(progress_json, '$.percent') <= $percent)
+                                                      THEN $progress ELSE progress_json END
                 WHERE id = $id AND status = 1 AND lease_token = $token
                 RETURNING cancel_requested
                 """);
             cmd.Parameters.AddWithValue("$expires", UnixTime.Ms(now + _options.LeaseDuration));
             cmd.Parameters.AddWithValue("$progress", (object?)progressJson ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$percent", progress?.Percent ?? 0);
             var cancel = cmd.ExecuteScalar();
             return cancel switch
             {
@@ -179,7 +186,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
             using var tx = connection.BeginTransaction();
             using var cmd = LeaseCommand(connection, lease, """
                 UPDATE tasks SET status = 0, attempts = attempts - 1, lease_token = NULL, lease_owner = NULL,
-                                 lease_expires_at = NULL, progress_json = NULL
+                                 lease_expires_at = NULL
                 WHERE id = $id AND status = 1 AND lease_token = $token AND cancel_requested = 0
                 """);
             cmd.Transaction = tx;
@@ -245,7 +252,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
         cmd.CommandText = $"UPDATE tasks SET status = 3, error_name = $exhausted, error_message = $exhaustedMessage, {endFields} " +
                           $"WHERE status = 1 AND {leaseCondition} AND attempts >= $max";
         moved += cmd.ExecuteNonQuery();
-        cmd.CommandText = "UPDATE tasks SET status = 0, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, progress_json = NULL " +
+        cmd.CommandText = "UPDATE tasks SET status = 0, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL " +
                           $"WHERE status = 1 AND {leaseCondition}";
         moved += cmd.ExecuteNonQuery();
         tx.Commit();

@@ -24,11 +24,80 @@ internal sealed class SqliteTaskStore : ITaskStore
         _time = time;
     }
 
-    public Task CreateAsync(NewGenerationTask task, CancellationToken cancellationToken)
+    public Task<IdempotentSubmission?> CreateAsync(NewGenerationTask task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         // Not cancellable once handed over: the row may already be in the commit being written.
         return _batcher.SubmitAsync(task, UnixTime.Ms(_time.GetUtcNow()));
+    }
+
+    public Task<IdempotentSubmission?> FindByIdempotencyKeyAsync(string ownerId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var now = UnixTime.Ms(_time.GetUtcNow());
+        return Task.FromResult(_db.Read(session => SqliteIdempotency.Find(session.Connection, null, ownerId, idempotencyKey, now)));
+    }
+
+    public Task<TaskPage> ListAsync(string ownerId, TaskListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var now = UnixTime.Ms(_time.GetUtcNow());
+        return Task.FromResult(_db.Read(session =>
+        {
+            var cmd = session.Command(ListSql, "$owner", "$before", "$status", "$now", "$limit");
+            cmd.Parameters[0].Value = ownerId;
+            cmd.Parameters[1].Value = query.Before ?? long.MaxValue;
+            cmd.Parameters[2].Value = query.Status is { } status ? (int)status : DBNull.Value;
+            cmd.Parameters[3].Value = now;
+            cmd.Parameters[4].Value = query.Limit + 1; // one more than asked: tells whether a next page exists
+            var tasks = new List<GenerationTask>();
+            var seqs = new List<long>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                tasks.Add(ReadTask(r, Guid.Parse(r.GetString(12)), ownerId));
+                seqs.Add(r.GetInt64(13));
+            }
+            return tasks.Count > query.Limit
+                ? new TaskPage(tasks.GetRange(0, query.Limit), seqs[query.Limit - 1])
+                : new TaskPage(tasks, null);
+        }));
+    }
+
+    public async Task<DeleteOutcome> DeleteFinishedAsync(Guid id, string ownerId, CancellationToken cancellationToken)
+    {
+        var now = UnixTime.Ms(_time.GetUtcNow());
+        var outcome = await _db.WriteAsync(connection =>
+        {
+            using var tx = connection.BeginTransaction();
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.Parameters.AddWithValue("$id", id.ToString());
+            cmd.Parameters.AddWithValue("$owner", ownerId);
+            cmd.Parameters.AddWithValue("$now", now);
+            cmd.CommandText = """
+                DELETE FROM tasks WHERE id = $id AND owner_id = $owner AND status IN (2, 3) AND expires_at > $now
+                RETURNING file_token
+                """;
+            DeleteOutcome result;
+            using (var r = cmd.ExecuteReader())
+            {
+                result = r.Read() ? new DeleteOutcome(true, true, r.IsDBNull(0) ? null : r.GetString(0)) : new DeleteOutcome(false, false, null);
+            }
+            if (!result.Found)
+            {
+                cmd.CommandText = "SELECT COUNT(*) FROM tasks WHERE id = $id AND owner_id = $owner AND (expires_at IS NULL OR expires_at > $now)";
+                result = new DeleteOutcome((long)cmd.ExecuteScalar()! == 1, false, null);
+            }
+            tx.Commit();
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+        if (outcome.Finished)
+        {
+            // The one change a final row can see: the snapshot must go with it, and event streams must hear it.
+            _finished.Forget(id);
+            _signals.Publish(new TaskSignal(TaskSignalKind.Changed, id));
+        }
+        return outcome;
     }
 
     public Task<GenerationTask?> FindAsync(Guid id, string ownerId, CancellationToken cancellationToken)
@@ -46,13 +115,22 @@ internal sealed class SqliteTaskStore : ITaskStore
         return Task.FromResult(task);
     }
 
-    // One statement, so a poll is one step in one read transaction: the row and, for a queued task, its queue
-    // position (the queued tasks submitted before it) come from the same snapshot.
-    private const string FindSql = """
-        SELECT t.seq, t.status, t.seed, t.created_at, t.ended_at, t.expires_at, t.attempts, t.cancel_requested,
-               t.progress_json, t.result_json, t.error_name, t.error_message,
-               CASE WHEN t.status = 0 THEN (SELECT COUNT(*) FROM tasks q WHERE q.status = 0 AND q.seq < t.seq) END
-        FROM tasks t WHERE t.id = $id AND t.owner_id = $owner
+    // The read model's columns, in ReadTask's order. For a queued task, its queue position (the queued tasks submitted
+    // before it) is read in the same statement, so the row and its position come from one snapshot.
+    private const string TaskColumns = """
+        t.status, t.seed, t.created_at, t.ended_at, t.expires_at, t.attempts, t.cancel_requested,
+        t.progress_json, t.result_json, t.error_name, t.error_message,
+        CASE WHEN t.status = 0 THEN (SELECT COUNT(*) FROM tasks q WHERE q.status = 0 AND q.seq < t.seq) END
+        """;
+
+    private const string FindSql = $"SELECT {TaskColumns} FROM tasks t WHERE t.id = $id AND t.owner_id = $owner";
+
+    // Newest first by seq (the submission order); the cursor is the last seq of the previous page.
+    private const string ListSql = $"""
+        SELECT {TaskColumns}, t.id, t.seq FROM tasks t
+        WHERE t.owner_id = $owner AND t.seq < $before AND ($status IS NULL OR t.status = $status)
+              AND (t.expires_at IS NULL OR t.expires_at > $now)
+        ORDER BY t.seq DESC LIMIT $limit
         """;
 
     private static GenerationTask? Find(ReaderSession session, Guid id, string ownerId, long now)
@@ -60,33 +138,33 @@ internal sealed class SqliteTaskStore : ITaskStore
         var cmd = session.Command(FindSql, "$id", "$owner");
         cmd.Parameters[0].Value = id.ToString();
         cmd.Parameters[1].Value = ownerId;
-        using (var r = cmd.ExecuteReader())
+        using var r = cmd.ExecuteReader();
+        if (!r.Read())
         {
-            if (!r.Read())
-            {
-                return null;
-            }
-            var expiresAt = r.IsDBNull(5) ? (long?)null : r.GetInt64(5);
-            if (expiresAt is { } e && e <= now)
-            {
-                return null; // expired: gone for the client even before the sweeper deletes it
-            }
-            var status = (GenerationTaskStatus)r.GetInt32(1);
-            return new GenerationTask(
-                id,
-                ownerId,
-                status,
-                Seed: r.GetInt64(2),
-                CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
-                EndedAt: r.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
-                ExpiresAt: expiresAt is { } x ? DateTimeOffset.FromUnixTimeMilliseconds(x) : null,
-                Attempts: r.GetInt32(6),
-                CancelRequested: r.GetInt64(7) != 0,
-                QueuePosition: r.IsDBNull(12) ? null : r.GetInt64(12),
-                Progress: r.IsDBNull(8) ? null : JsonSerializer.Deserialize(r.GetString(8), StorageJson.Default.TaskProgress),
-                Result: r.IsDBNull(9) ? null : JsonSerializer.Deserialize(r.GetString(9), StorageJson.Default.TaskResult),
-                Error: r.IsDBNull(10) ? null : new TaskError(r.GetString(10), r.IsDBNull(11) ? "" : r.GetString(11)));
+            return null;
         }
+        var task = ReadTask(r, id, ownerId);
+        // Expired: gone for the client even before the sweeper deletes it.
+        return task.ExpiresAt is { } e && UnixTime.Ms(e) <= now ? null : task;
+    }
+
+    private static GenerationTask ReadTask(SqliteDataReader r, Guid id, string ownerId)
+    {
+        var expiresAt = r.IsDBNull(4) ? (long?)null : r.GetInt64(4);
+        return new GenerationTask(
+            id,
+            ownerId,
+            (GenerationTaskStatus)r.GetInt32(0),
+            Seed: r.GetInt64(1),
+            CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
+            EndedAt: r.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
+            ExpiresAt: expiresAt is { } x ? DateTimeOffset.FromUnixTimeMilliseconds(x) : null,
+            Attempts: r.GetInt32(5),
+            CancelRequested: r.GetInt64(6) != 0,
+            QueuePosition: r.IsDBNull(11) ? null : r.GetInt64(11),
+            Progress: r.IsDBNull(7) ? null : JsonSerializer.Deserialize(r.GetString(7), StorageJson.Default.TaskProgress),
+            Result: r.IsDBNull(8) ? null : JsonSerializer.Deserialize(r.GetString(8), StorageJson.Default.TaskResult),
+            Error: r.IsDBNull(9) ? null : new TaskError(r.GetString(9), r.IsDBNull(10) ? "" : r.GetString(10)));
     }
 
     public async Task<CancelOutcome> RequestCancelAsync(Guid id, string ownerId, CancellationToken cancellationToken)
@@ -174,6 +252,23 @@ internal sealed class SqliteTaskStore : ITaskStore
             var cmd = session.Command("SELECT COUNT(*) FROM tasks WHERE owner_id = $owner AND status IN (0, 1)", "$owner");
             cmd.Parameters[0].Value = ownerId;
             return (long)cmd.ExecuteScalar()!;
+        }));
+    }
+
+    public Task<IReadOnlyDictionary<GenerationTaskStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        var now = UnixTime.Ms(_time.GetUtcNow());
+        return Task.FromResult<IReadOnlyDictionary<GenerationTaskStatus, long>>(_db.Read(session =>
+        {
+            var cmd = session.Command("SELECT status, COUNT(*) FROM tasks WHERE expires_at IS NULL OR expires_at > $now GROUP BY status", "$now");
+            cmd.Parameters[0].Value = now;
+            var counts = Enum.GetValues<GenerationTaskStatus>().ToDictionary(s => s, _ => 0L);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                counts[(GenerationTaskStatus)r.GetInt32(0)] = r.GetInt64(1);
+            }
+            return counts;
         }));
     }
 

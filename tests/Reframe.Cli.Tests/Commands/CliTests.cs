@@ -36,6 +36,7 @@ public sealed class CliTests
         var (cancelCode, _, cancelErr) = await CliProcess.RunAsync(["cancel", id, .. connection]);
         var (statusCode, status, _) = await CliProcess.RunAsync(["status", id, .. connection]);
         var (againCode, _, againErr) = await CliProcess.RunAsync(["cancel", id, .. connection]);
+        var (goneCode, _, goneErr) = await CliProcess.RunAsync(["status", id, .. connection]);
 
         Assert.Equal(0, submitCode);
         Assert.EndsWith(":" + GenerationRequest.ReframeModel, id, StringComparison.Ordinal);
@@ -43,8 +44,10 @@ public sealed class CliTests
         Assert.Contains("cancelled", cancelErr, StringComparison.Ordinal);
         Assert.Equal(3, statusCode); // the task ended in error (cancelled)
         Assert.Contains("\"name\":\"cancelled\"", status, StringComparison.Ordinal);
-        Assert.Equal(7, againCode);
-        Assert.Contains("already ended", againErr, StringComparison.Ordinal);
+        Assert.Equal(0, againCode); // it had ended: the second cancel deletes it
+        Assert.Contains("deleted", againErr, StringComparison.Ordinal);
+        Assert.Equal(7, goneCode);
+        Assert.Contains("Not found", goneErr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class ReframeClientTests
     }
 
     [Fact]
-    public async Task CancelAsync_EndsQueuedTaskAsCancelled_AndSecondCancelIsConflict()
+    public async Task CancelAsync_EndsQueuedTaskAsCancelled_AndSecondCancelDeletesIt()
     {
         // No workers: the task stays queued until cancelled.
         await using var service = await ReframeService.StartAsync(new Dictionary<string, string> { ["REFRAME_WORKERS"] = "0" });
@@ -72,13 +72,14 @@ public sealed class ReframeClientTests
         Assert.Equal(0, queued.Meta!.QueuePosition);
 
         var afterCancel = await client.CancelAsync(created.Id);
-        Assert.Equal(GenerationStatus.Error, afterCancel.Status); // a queued task ends at once
+        Assert.Equal(GenerationStatus.Error, afterCancel!.Status); // a queued task ends at once
         var final = await client.WaitAsync(created.Id, options: new WaitOptions(TimeSpan.FromMilliseconds(100), UseEvents: false));
 
         Assert.Equal(GenerationStatus.Error, final.Status);
         Assert.Equal("cancelled", final.Error!.Name);
-        var again = await Assert.ThrowsAsync<ReframeApiException>(() => client.CancelAsync(created.Id));
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Null(await client.CancelAsync(created.Id)); // ended: deleted (204)
+        var gone = await Assert.ThrowsAsync<ReframeApiException>(() => client.GetAsync(created.Id));
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public sealed class ContractTests : IClassFixture<ContractServerFixture>
     }
 
     [Fact]
-    public async Task Delete_CancelsAQueuedTaskAtOnce_ThenAnswers409()
+    public async Task Delete_CancelsAQueuedTaskAtOnce_ThenDeletesTheEndedTask()
     {
         using var client = _server.Client();
         var id = await client.SubmitAsync(new { model = ApiClient.Model, video_url = "https://example.com/v.mp4" });
@@ -178,9 +178,12 @@ public sealed class ContractTests : IClassFixture<ContractServerFixture>
         Assert.Equal("error", after["status"]!.GetValue<string>());
         Assert.Equal("cancelled", after["error"]!["name"]!.GetValue<string>());
         Assert.Equal(0, after["meta"]!["usage"]!["credits_used"]!.GetValue<long>());
+        Assert.NotNull(after["expires_at"]); // ended: it says until when it is kept
         var (again, againBody) = await client.CancelAsync(id);
-        Assert.Equal(HttpStatusCode.Conflict, again);
-        AssertErrorBody(againBody, 409, "/v2/video/generations");
+        Assert.Equal(HttpStatusCode.NoContent, again);
+        Assert.Null(againBody);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(id)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.CancelAsync(id)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await client.CancelAsync($"{Guid.NewGuid()}:{ApiClient.Model}")).Status);
     }
 

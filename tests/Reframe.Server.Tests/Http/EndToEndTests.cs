@@ -70,6 +70,15 @@ public sealed class EndToEndTests
         var probed = await Tools.ProbeAsync(path);
         Assert.Equal(("h264", 480, 832, 9), (probed.Codec, probed.Width, probed.Height, probed.Frames));
         Assert.Empty(Directory.GetFiles(Path.Combine(server.DataDirectory, "results")));
+        Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "inputs"))
+                     && Directory.GetFiles(Path.Combine(server.DataDirectory, "inputs"), "*", SearchOption.AllDirectories).Length > 0);
+        Assert.Null(Assert.Single(await TaskRows.ReadAsync(server.DataDirectory)).FileToken);
+        // Lists leave the inline video out (a page of them would be megabytes); the task itself still has it.
+        var history = JsonNode.Parse(await client.Http.GetStringAsync("/v2/video/generations/history"))!;
+        Assert.Null(Assert.Single(history["data"]!.AsArray())!["video"]);
+        // Deleting the task deletes the only copy.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.CancelAsync(id)).Status);
+        Assert.Empty(await TaskRows.ReadAsync(server.DataDirectory));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class WorkerQueueTests
         var ended = await client.WaitForEndAsync(running, TimeSpan.FromSeconds(10));
         Assert.Equal("error", ended["status"]!.GetValue<string>());
         Assert.Equal("cancelled", ended["error"]!["name"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.Conflict, (await client.CancelAsync(running)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.CancelAsync(running)).Status); // ended: deleted
 
         // The worker moves on to the next task.
         runner.Open();

@@ -32,6 +32,24 @@ public sealed class GenerationRequestValidatorTests
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
     }
 
+    [Theory]
+    [InlineData("1234.0", 1234L)]
+    [InlineData("1.234e3", 1234L)]
+    [InlineData("-7.00", -7L)]
+    [InlineData("9007199254740993", 9007199254740993L)]
+    public void Validate_ReadsTheSeed_WhenItIsAWholeNumberInAnySpelling(string json, long seed)
+    {
+        Assert.Equal(seed, Validate(ValidationCases.With($$"""{"seed":{{json}}}""")).Options!.Seed);
+    }
+
+    [Fact]
+    public void Validate_NamesBothFields_WhenImageUrlAndFirstFrameUrlAreBothSent()
+    {
+        var result = Validate(ValidationCases.With("""{"image_url":"https://e.com/a.jpg","first_frame_url":"https://e.com/b.jpg"}"""));
+        Assert.Equal(["image_url", "first_frame_url"], result.Errors.Select(e => e.Field));
+        Assert.All(result.Errors, e => Assert.Contains(e.Field == "image_url" ? "first_frame_url" : "image_url", e.Expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Validate_AppliesTheContractDefaults_WhenOnlyRequiredFieldsAreSent()
     {
@@ -92,7 +110,7 @@ public sealed class GenerationRequestValidatorTests
     public void CanonicalRequest_RoundTripsEveryField()
     {
         var body = ValidationCases.With("""
-            {"image_url":"https://e.com/i.png","first_frame_url":"data:image/png;base64,AA","last_frame_url":"https://e.com/l.png",
+            {"first_frame_url":"data:image/png;base64,AA","last_frame_url":"https://e.com/l.png",
              "prompt":"sea","negative_prompt":"none","match_input_num_frames":false,"num_frames":33,"match_input_frames_per_second":false,
              "frames_per_second":24,"resolution":"720p","aspect_ratio":"1:1","zoom_factor":0.25,"trim_borders":false,
              "num_inference_steps":8,"guidance_scale":3.5,"shift":7,"sampler":"dpm++","seed":123456789012,"acceleration":"low",
@@ -105,7 +123,7 @@ public sealed class GenerationRequestValidatorTests
         Assert.Equal(original, CanonicalRequest.Read(stored));
         Assert.Equal(original, Validate(ValidationCases.ValidBody).Options! with
         {
-            ImageUrl = "https://e.com/i.png", FirstFrameUrl = "data:image/png;base64,AA", LastFrameUrl = "https://e.com/l.png",
+            FirstFrameUrl = "data:image/png;base64,AA", LastFrameUrl = "https://e.com/l.png",
             Prompt = "sea", NegativePrompt = "none", MatchInputNumFrames = false, NumFrames = 33, MatchInputFramesPerSecond = false,
             FramesPerSecond = 24, Resolution = Resolution.P720, AspectRatio = AspectRatio.Square1x1, ZoomFactor = 0.25, TrimBorders = false,
             NumInferenceSteps = 8, GuidanceScale = 3.5, Shift = 7, Sampler = Sampler.DpmPlusPlus, Seed = 123456789012, Acceleration = Acceleration.Low,
@@ -113,5 +131,8 @@ public sealed class GenerationRequestValidatorTests
             VideoWriteMode = VideoWriteMode.Small, NumInterpolatedFrames = 2, InterpolatorModel = InterpolatorModel.Rife,
             TemporalDownsampleFactor = 1, EnableAutoDownsample = true, AutoDownsampleMinFps = 12.5, SyncMode = true, WebhookUrl = "https://e.com/hook",
         });
+        // image_url, the other spelling of the first frame (never sent together with first_frame_url).
+        var withImage = Validate(ValidationCases.With("""{"image_url":"https://e.com/i.png"}""")).Options!;
+        Assert.Equal("https://e.com/i.png", CanonicalRequest.Read(CanonicalRequest.Write(withImage)).ImageUrl);
     }
 }

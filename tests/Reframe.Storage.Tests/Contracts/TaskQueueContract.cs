@@ -9,7 +9,7 @@ namespace Reframe.Storage.Tests.Contracts;
 /// subclass only says how to open a backend. Time is driven by a FakeTimeProvider, which every backend takes its
 /// clock from, so leases expire on command.
 /// </summary>
-public abstract class TaskQueueContract : IAsyncLifetime
+public abstract partial class TaskQueueContract : IAsyncLifetime
 {
     protected static readonly TaskQueueOptions Options = new()
     {

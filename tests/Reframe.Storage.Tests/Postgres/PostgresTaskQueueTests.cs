@@ -93,6 +93,26 @@ public sealed class PostgresTaskQueueTests : TaskQueueContract
     }
 
     [Fact]
+    public async Task DeleteOnOneNode_RemovesTheTaskFromAnotherNodesCache()
+    {
+        var a = await OpenNodeAsync();
+        var b = await OpenNodeAsync();
+        var id = await SubmitAsync();
+        var lease = await a.Queue.TryLeaseAsync("w", CancellationToken.None);
+        await a.Queue.CompleteAsync(lease!, SomeResult("gone"), CancellationToken.None);
+        Assert.NotNull(await b.Store.FindAsync(id, "owner-a", CancellationToken.None)); // now in b's snapshot cache
+
+        Assert.True((await a.Store.DeleteFinishedAsync(id, "owner-a", CancellationToken.None)).Finished);
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (await b.Store.FindAsync(id, "owner-a", CancellationToken.None) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "node b still serves the deleted task from its cache");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task CancelOnOneNode_IsHeardByAnother_WithinASecond()
     {
         var apiNode = await OpenNodeAsync();

@@ -37,6 +37,32 @@ public sealed class SqliteTaskQueueTests : TaskQueueContract, IDisposable
     }
 
     [Fact]
+    public async Task Open_AddsTheIdempotencyColumns_ToAFileFromAnEarlierVersion()
+    {
+        using var empty = new TempDirectory();
+        using (var old = new SqliteConnection($"Data Source={Path.Combine(empty.Path, "reframe.db")};Pooling=False"))
+        {
+            old.Open();
+            using var cmd = old.CreateCommand();
+            // The tasks table as the first release created it (no idempotency_key, request_hash).
+            cmd.CommandText = """
+                CREATE TABLE tasks (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, owner_id TEXT NOT NULL,
+                    status INTEGER NOT NULL, request_json TEXT NOT NULL, seed INTEGER NOT NULL, created_at INTEGER NOT NULL,
+                    started_at INTEGER, ended_at INTEGER, expires_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, lease_token TEXT,
+                    lease_owner TEXT, lease_expires_at INTEGER, cancel_requested INTEGER NOT NULL DEFAULT 0, progress_json TEXT,
+                    result_json TEXT, file_token TEXT, error_name TEXT, error_message TEXT);
+                INSERT INTO tasks (id, owner_id, status, request_json, seed, created_at) VALUES ('0b4e7c1e-5b7a-4d7e-9f0a-1c2d3e4f5a6b', 'o', 0, '{}', 1, 0);
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        await using var upgraded = SqliteBackend.Open(empty.Path, Options, Time);
+        Assert.Single((await upgraded.Store.ListAsync("o", new TaskListQuery(10, null, null), CancellationToken.None)).Tasks);
+        var id = Guid.NewGuid();
+        Assert.Null(await upgraded.Store.CreateAsync(new NewGenerationTask(id, "o", "{}", 1) { IdempotencyKey = "k", RequestHash = "h" }, CancellationToken.None));
+        Assert.Equal(id, (await upgraded.Store.FindByIdempotencyKeyAsync("o", "k", CancellationToken.None))!.TaskId);
+    }
+
+    [Fact]
     public async Task Open_RecoversTasksLeftRunning_WhenThePreviousProcessDied()
     {
         var id = await SubmitAsync();
