@@ -172,7 +172,13 @@ public sealed class WanEngine : IVideoEngine, IDisposable
                 colours = (own.Mean.DetachFromDisposeScope(), own.Std.DetachFromDisposeScope());
 
                 int next = window.Index + 1 < windows.Count ? windows[window.Index + 1].Start : window.End;
-                WriteFinished(job, window, frames.narrow(2, 0, next - window.Start), canvas, output, cancellationToken);
+                var finished = timings.Measure("paste", () => PasteFinished(job, window, frames.narrow(2, 0, next - window.Start), canvas));
+                foreach (var frame in finished)
+                {
+                    // Blocks while the encoder (ffmpeg, reading the pipe) catches up: that time is the runner's "encode".
+                    output.WriteFrameAsync(frame, cancellationToken).AsTask().GetAwaiter().GetResult();
+                }
+
                 tail?.Dispose();
                 tail = frames.narrow(2, next - window.Start, window.End - next).contiguous().DetachFromDisposeScope();
                 canvas.ReleaseBefore(next);
@@ -257,17 +263,17 @@ public sealed class WanEngine : IVideoEngine, IDisposable
         return CanvasTensors.ToVideo(frames, job.Width, job.Height, device).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Final frames to bytes, the kept source pasted in, written in order.</summary>
-    private static void WriteFinished(EngineJob job, ClipWindow window, Tensor frames, CanvasFrameBuffer canvas, IFrameWriter output,
-        CancellationToken cancellationToken)
+    /// <summary>Final frames to bytes, in order, with the kept source pasted in (<c>meta.timings.paste</c>).</summary>
+    private static byte[][] PasteFinished(EngineJob job, ClipWindow window, Tensor frames, CanvasFrameBuffer canvas)
     {
         var bytes = CanvasTensors.ToFrames(frames);
         for (int i = 0; i < bytes.Length; i++)
         {
             int index = window.Start + i;
             KeptSourcePaste.Apply(bytes[i], canvas[index], job, index);
-            output.WriteFrameAsync(bytes[i], cancellationToken).AsTask().GetAwaiter().GetResult();
         }
+
+        return bytes;
     }
 
     /// <summary>The all-grey reactive video's latent for this window shape, encoded once and kept (it depends on the shape only).</summary>

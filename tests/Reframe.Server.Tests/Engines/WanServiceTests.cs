@@ -57,7 +57,7 @@ public sealed class WanServiceTests(ITestOutputHelper output)
             Assert.Equal("regular", meta["acceleration"]!.GetValue<string>()); // the request default
             Assert.Equal(2, meta["steps_computed"]!.GetValue<int>() + meta["steps_reused"]!.GetValue<int>());
             var timings = meta["timings"]!.AsObject();
-            foreach (var stage in new[] { "load", "text", "vae_encode", "denoise", "vae_decode", "encode" })
+            foreach (var stage in new[] { "load", "text", "vae_encode", "denoise", "vae_decode", "paste", "encode" })
             {
                 Assert.True(timings.ContainsKey(stage), $"meta.timings lacks {stage}: {timings.ToJsonString()}");
             }

@@ -86,7 +86,7 @@ public class WanEngineTests
         Assert.Equal(3, report.StepsComputed);
         Assert.Equal(0, report.StepsReused);
         Assert.Equal(0, report.Timings!["load"]);
-        Assert.All(new[] { "text", "vae_encode", "denoise", "vae_decode" }, stage => Assert.True(report.Timings![stage] > 0, stage));
+        Assert.All(new[] { "text", "vae_encode", "denoise", "vae_decode", "paste" }, stage => Assert.True(report.Timings![stage] > 0, stage));
     }
 
     [Fact]
