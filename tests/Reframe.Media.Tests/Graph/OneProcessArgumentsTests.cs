@@ -28,7 +28,7 @@ public sealed class OneProcessArgumentsTests
             $"-hide_banner -nostdin -loglevel error -nostats -progress pipe:1 -stats_period 0.25 -protocol_whitelist file -i file:{Source} -filter_complex " +
             "[0:v]crop=1280:720:0:0,scale=480:270:flags=bicubic,scale=out_color_matrix=bt709:out_range=tv,format=yuv444p,setpts=N*1/16/TB,tpad=stop_mode=clone:stop=81[content];" +
             "[content]split=2[sharp][cover];" +
-            "[cover]crop=156:270:162:0,scale=60:104:flags=area,boxblur=3:3:3:3,tpad=stop_mode=clone:stop=3,atadenoise=0a=0.1176:0b=5:1a=0.1176:1b=5:2a=0.1176:2b=5:s=7," +
+            "[cover]crop=156:270:162:0,scale=60:104:flags=area,boxblur=3:3:3:3,tmix=frames=7:weights=0.178 0.2373 0.3164 0.4219 0.5625 0.75 1," +
             "lutyuv=y=16+(val-16)*0.85:u=128+(val-128)*0.85:v=128+(val-128)*0.85,scale=480:832:flags=bilinear[fill];" +
             @"color=c=white:s=480x270:r=16,trim=end_frame=1,format=gray,geq=lum='255*max(0\,1-max(max(max(0-X\,X-479)\,max(8-Y\,Y-261))\,0)/9)',loop=loop=145:size=1[mask];" +
             "[sharp]format=yuva444p[sharpa];[sharpa][mask]alphamerge[feathered];[fill][feathered]overlay=0:281:format=yuv444:shortest=1[canvas];" +
