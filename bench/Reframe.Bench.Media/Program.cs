@@ -68,20 +68,23 @@ try
     var oursCold = new List<double>();
     var cliWall = clis.ToDictionary(c => c.Name, _ => new List<double>());
     var cliPeak = clis.ToDictionary(c => c.Name, _ => 0L);
+    var cliCpu = clis.ToDictionary(c => c.Name, _ => new List<double>());
     var oursNoTrim = new List<double>();
     var oursCpu = new List<double>();
     var ffmpegCpu = new List<double>();
     long oursPeak = 0, oursTreePeak = 0, ffmpegPeak = 0;
     for (var i = 0; i < runs; i++)
     {
-        var cpuBefore = ChildrenCpu.Seconds();
         foreach (var (name, path) in clis)
         {
+            var cliCpuBefore = ChildrenCpu.Seconds();
             var (cliSeconds, cliTree) = await CliRun.RunAsync(path, clip81, Path.Combine(work, $"cli-{name}.mp4"));
+            cliCpu[name].Add(ChildrenCpu.Seconds() - cliCpuBefore);
             cliWall[name].Add(cliSeconds);
             cliPeak[name] = Math.Max(cliPeak[name], cliTree);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  run {i + 1}: reframe run ({name}) {cliSeconds:0.000} s cold, launch to exit"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  run {i + 1}: reframe run ({name}) {cliSeconds:0.000} s cold, launch to exit (CPU {cliCpu[name][^1]:0.00} s)"));
         }
+        var cpuBefore = ChildrenCpu.Seconds();
         var (_, coldSeconds, _, _) = await RunChildAsync(clip81, Path.Combine(work, "ours.mp4"), "9:16", "480p", warm: false);
         oursCpu.Add(ChildrenCpu.Seconds() - cpuBefore);
         var (seconds, _, root, tree) = await RunChildAsync(clip81, Path.Combine(work, "ours.mp4"), "9:16", "480p", warm: true);
@@ -107,7 +110,7 @@ try
     foreach (var (name, _) in clis)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  median wall, reframe run ({name}), cold: {Median(cliWall[name]):0.000} s, ratio {Median(cliWall[name]) / ffmpegMedian:0.00} (target <= 1.0); peak RSS of its process tree {cliPeak[name] / 1024.0:0} MiB"));
+            $"  median wall, reframe run ({name}), cold: {Median(cliWall[name]):0.000} s, ratio {Median(cliWall[name]) / ffmpegMedian:0.00} (target <= 1.0); CPU {Median(cliCpu[name]):0.00} s; peak RSS of its process tree {cliPeak[name] / 1024.0:0} MiB"));
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median CPU: ours {Median(oursCpu):0.00} s (cold process), ffmpeg {Median(ffmpegCpu):0.00} s, ratio {Median(oursCpu) / Median(ffmpegCpu):0.00}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
