@@ -8,7 +8,9 @@ using Reframe.Media;
 
 // Classic engine end to end (probe, decode, fill, encode) against one ffmpeg process doing the same blur-fill
 // with its own filters, same input and x264 settings, alternating runs; then peak memory by clip length.
-//   dotnet run -c Release --project bench/Reframe.Bench.Media [-- --runs 3]
+//   dotnet run -c Release --project bench/Reframe.Bench.Media [-- --runs 3] [--cli NAME=PATH ...] [--skip-lengths]
+// --cli times `reframe run` (a built or published CLI) as a user calls it, cold, in the same rounds: give two (say
+// before=... after=...) to compare builds side by side under the same load.
 // Internal: "--child <input> <output> <aspect> <resolution> [--warm] [--no-trim]" runs one reframe in this process
 // (measured from outside); --warm first runs the same job once, untimed, as a long-running service would have;
 // --no-trim sets trim_borders false (no bar detection: the same work as the ffmpeg graph).
@@ -40,7 +42,20 @@ if (args.Length >= 5 && args[0] == "--child")
     return 0;
 }
 
-var runs = args.Length >= 2 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+var runs = 3;
+var clis = new List<(string Name, string Path)>();
+for (var i = 0; i + 1 < args.Length; i++)
+{
+    if (args[i] == "--runs")
+    {
+        runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--cli")
+    {
+        var pair = args[++i].Split('=', 2);
+        clis.Add(pair.Length == 2 ? (pair[0], Path.GetFullPath(pair[1])) : ("reframe", Path.GetFullPath(pair[0])));
+    }
+}
 var work = Directory.CreateTempSubdirectory("reframe-bench-").FullName;
 try
 {
@@ -51,14 +66,26 @@ try
     var ours = new List<double>();
     var ffmpeg = new List<double>();
     var oursCold = new List<double>();
+    var cliWall = clis.ToDictionary(c => c.Name, _ => new List<double>());
+    var cliPeak = clis.ToDictionary(c => c.Name, _ => 0L);
+    var cliCpu = clis.ToDictionary(c => c.Name, _ => new List<double>());
     var oursNoTrim = new List<double>();
     var oursCpu = new List<double>();
     var ffmpegCpu = new List<double>();
     long oursPeak = 0, oursTreePeak = 0, ffmpegPeak = 0;
     for (var i = 0; i < runs; i++)
     {
+        foreach (var (name, path) in clis)
+        {
+            var cliCpuBefore = ChildrenCpu.Seconds();
+            var (cliSeconds, cliTree) = await CliRun.RunAsync(path, clip81, Path.Combine(work, $"cli-{name}.mp4"));
+            cliCpu[name].Add(ChildrenCpu.Seconds() - cliCpuBefore);
+            cliWall[name].Add(cliSeconds);
+            cliPeak[name] = Math.Max(cliPeak[name], cliTree);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  run {i + 1}: reframe run ({name}) {cliSeconds:0.000} s cold, launch to exit (CPU {cliCpu[name][^1]:0.00} s)"));
+        }
         var cpuBefore = ChildrenCpu.Seconds();
-        var (coldSeconds, _, _, _) = await RunChildAsync(clip81, Path.Combine(work, "ours.mp4"), "9:16", "480p", warm: false);
+        var (_, coldSeconds, _, _) = await RunChildAsync(clip81, Path.Combine(work, "ours.mp4"), "9:16", "480p", warm: false);
         oursCpu.Add(ChildrenCpu.Seconds() - cpuBefore);
         var (seconds, _, root, tree) = await RunChildAsync(clip81, Path.Combine(work, "ours.mp4"), "9:16", "480p", warm: true);
         ours.Add(seconds);
@@ -73,25 +100,34 @@ try
         ffmpeg.Add(ffSeconds);
         ffmpegPeak = Math.Max(ffmpegPeak, ffPeak);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  run {i + 1}: ours {seconds:0.000} s warm / {noTrimSeconds:0.000} s warm without bar detection / {coldSeconds:0.000} s cold (CPU {oursCpu[^1]:0.00} s with .NET start-up), ffmpeg {ffSeconds:0.000} s (CPU {ffmpegCpu[^1]:0.00} s)"));
+            $"  run {i + 1}: ours {seconds:0.000} s warm / {noTrimSeconds:0.000} s warm without bar detection / {coldSeconds:0.000} s cold, launch to exit (CPU {oursCpu[^1]:0.00} s with .NET start-up), ffmpeg {ffSeconds:0.000} s (CPU {ffmpegCpu[^1]:0.00} s)"));
     }
     var oursMedian = Median(ours);
     var ffmpegMedian = Median(ffmpeg);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall: ours {oursMedian:0.000} s (warm runner), ffmpeg {ffmpegMedian:0.000} s, ratio ours/ffmpeg = {oursMedian / ffmpegMedian:0.00} (target <= 1.0)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall without bar detection (trim_borders false: the same work as the ffmpeg graph): ours {Median(oursNoTrim):0.000} s, ratio {Median(oursNoTrim) / ffmpegMedian:0.00}"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall, cold process (JIT + capability probe included): ours {Median(oursCold):0.000} s, ratio {Median(oursCold) / ffmpegMedian:0.00}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median wall, cold process (launch to exit: .NET start-up and JIT included): ours {Median(oursCold):0.000} s, ratio {Median(oursCold) / ffmpegMedian:0.00}"));
+    foreach (var (name, _) in clis)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  median wall, reframe run ({name}), cold: {Median(cliWall[name]):0.000} s, ratio {Median(cliWall[name]) / ffmpegMedian:0.00} (target <= 1.0); CPU {Median(cliCpu[name]):0.00} s; peak RSS of its process tree {cliPeak[name] / 1024.0:0} MiB"));
+    }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median CPU: ours {Median(oursCpu):0.00} s (cold process), ffmpeg {Median(ffmpegCpu):0.00} s, ratio {Median(oursCpu) / Median(ffmpegCpu):0.00}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  peak RSS: ours {oursPeak / 1024.0:0} MiB (.NET process) / {oursTreePeak / 1024.0:0} MiB (process tree: .NET + ffmpeg decoder + encoder); ffmpeg {ffmpegPeak / 1024.0:0} MiB"));
 
+    if (args.Contains("--skip-lengths"))
+    {
+        return 0;
+    }
     Console.WriteLine();
     Console.WriteLine("== Peak memory by length, 1280x720 -> 720x1280 (720p 9:16) ==");
     foreach (var frames in new[] { 41, 81, 241 })
     {
         var clip = MakeClip(work, $"len{frames}.mp4", frames);
-        var (seconds, line, root, tree) = await RunChildAsync(clip, Path.Combine(work, $"len{frames}-out.mp4"), "9:16", "720p");
+        var (seconds, _, root, tree) = await RunChildAsync(clip, Path.Combine(work, $"len{frames}-out.mp4"), "9:16", "720p");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {frames,3} frames: {seconds:0.000} s ({line}), peak RSS {root / 1024.0:0} MiB (.NET) / {tree / 1024.0:0} MiB (tree)"));
+            $"  {frames,3} frames: {seconds:0.000} s, peak RSS {root / 1024.0:0} MiB (.NET) / {tree / 1024.0:0} MiB (tree)"));
     }
     return 0;
 }
@@ -108,7 +144,7 @@ static string MakeClip(string work, string name, int frames)
     return path;
 }
 
-static async Task<(double Seconds, string Line, long RootKb, long TreeKb)> RunChildAsync(string input, string output, string aspect, string resolution, bool warm = false, bool trim = true)
+static async Task<(double Seconds, double WallSeconds, long RootKb, long TreeKb)> RunChildAsync(string input, string output, string aspect, string resolution, bool warm = false, bool trim = true)
 {
     var self = Environment.ProcessPath!;
     var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -128,18 +164,20 @@ static async Task<(double Seconds, string Line, long RootKb, long TreeKb)> RunCh
     {
         info.ArgumentList.Add("--no-trim");
     }
+    var clock = Stopwatch.StartNew();
     using var process = Process.Start(info)!;
     var memory = new ProcessTreeMemory();
     var watch = memory.WatchAsync(process.Id, () => process.HasExited);
     var line = (await process.StandardOutput.ReadToEndAsync()).Trim();
     await process.WaitForExitAsync();
+    var wall = clock.Elapsed.TotalSeconds;
     await watch;
     if (process.ExitCode != 0)
     {
         throw new InvalidOperationException($"child run failed: {line}");
     }
     var parts = line.Split(' ');
-    return (double.Parse(parts[0], CultureInfo.InvariantCulture), line, memory.RootPeakKb, memory.TreePeakKb);
+    return (double.Parse(parts[0], CultureInfo.InvariantCulture), wall, memory.RootPeakKb, memory.TreePeakKb);
 }
 
 static async Task<(double Seconds, long PeakKb)> RunFfmpegBlurFillAsync(string input, string output)

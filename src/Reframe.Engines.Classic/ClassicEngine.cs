@@ -1,4 +1,5 @@
 using Reframe.Core.Engines;
+using Reframe.Media.Graph;
 
 namespace Reframe.Engines.Classic;
 
@@ -7,8 +8,11 @@ namespace Reframe.Engines.Classic;
 /// cover the canvas, under the sharp source, with a feathered seam. The background is smoothed over time
 /// (restarting at scene cuts) so it does not flicker. Deterministic: same input, same output; the seed plays
 /// no part. First/last frame anchors show in the new area of the first/last frames and fade into the fill.
+/// The runner runs the fill as ffmpeg filters in its one decoding process (<see cref="DescribeFill"/>, the usual case);
+/// <see cref="GenerateAsync"/> computes the same look frame by frame in .NET where frames must stream (anchors, an
+/// interpolation network).
 /// </summary>
-public sealed class ClassicEngine(ClassicEngineSettings settings) : IVideoEngine
+public sealed class ClassicEngine(ClassicEngineSettings settings) : IFilterGraphEngine
 {
     public const string EngineName = "classic";
 
@@ -17,6 +21,16 @@ public sealed class ClassicEngine(ClassicEngineSettings settings) : IVideoEngine
     }
 
     public string Name => EngineName;
+
+    /// <summary>
+    /// The keep rectangle is never written: streamed canvas frames keep their source pixels there, and the graph lays the
+    /// content over it opaque. So the runner neither keeps source frames nor pastes.
+    /// </summary>
+    public bool PastesBackSource => true;
+
+    /// <summary>Anchors fade into the new area frame by frame, which the graph does not express: those jobs stream.</summary>
+    public FillGraph? DescribeFill(FillGraphJob job) =>
+        job.HasAnchors ? null : new FillGraph(ClassicFillGraph.Build(job, settings), new EngineReport(EngineName) { Device = "cpu", Acceleration = "none" });
 
     public async Task<EngineReport> GenerateAsync(EngineJob job, IFrameWriter output, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {

@@ -44,7 +44,16 @@ public static class EncoderArguments
         filters.Add("scale=out_color_matrix=bt709:out_range=tv:flags=bicubic");
         filters.Add("format=yuv420p");
         args.AddRange(["-vf", string.Join(',', filters)]);
-        args.AddRange([
+        args.AddRange(H264Output(outputFrames, encoder, outputPath));
+        return args;
+    }
+
+    /// <summary>
+    /// The output half every encode shares (this streaming encoder and the one-process graph): exactly
+    /// <paramref name="outputFrames"/> frames of H.264 yuv420p, tagged BT.709 limited range, in an mp4 with the index first.
+    /// </summary>
+    public static IReadOnlyList<string> H264Output(int outputFrames, EncoderSettings encoder, string outputPath) =>
+        [
             "-frames:v", outputFrames.ToString(CultureInfo.InvariantCulture),
             "-c:v", "libx264",
             "-preset", encoder.Preset,
@@ -55,7 +64,5 @@ public static class EncoderArguments
             "-an",
             "-f", "mp4",
             "-y", FfmpegArguments.InputPath(outputPath),
-        ]);
-        return args;
-    }
+        ];
 }

@@ -5,6 +5,7 @@ using Reframe.Core.Requests;
 using Reframe.Media.Encoding;
 using Reframe.Media.Ffmpeg;
 using Reframe.Media.Frames;
+using Reframe.Media.Graph;
 using Reframe.Media.Interpolation;
 using Reframe.Media.Planning;
 using Reframe.Media.Probing;
@@ -45,42 +46,62 @@ public sealed class ReframeRunner : IReframeRunner
     {
         var options = job.Options;
         progress.Report(new TaskProgress("probing", 0, 1, 0));
-        // Cached after the first run; started now so a cold probe overlaps with ffprobe and the bar detection.
-        var capabilitiesTask = _capabilities.GetAsync(cancellationToken);
         var source = await _prober.ProbeVideoAsync(job.SourceVideoPath, cancellationToken);
 
         progress.Report(new TaskProgress("planning", 0, 1, 1));
-        // The frame plan and the canvas do not depend on the trim: settle them first (a too_many_frames fails before
-        // any decoding), start the encoder (its start-up overlaps with the bar detection), and look for bars only in
-        // the part of the clip the output uses.
+        // The frame plan does not depend on the trim: settle it first (a too_many_frames fails before any decoding) and
+        // look for bars only in the part of the clip the output uses. ffmpeg's capabilities only choose an interpolation
+        // filter (or explain an encoder failure), so a job that does not interpolate never pays their three launches.
         var untrimmed = ReframePlanner.Plan(source, options, null, _settings);
-        var capabilities = await capabilitiesTask;
-        if (!capabilities.HasLibx264)
-        {
-            throw new InvalidOperationException($"this ffmpeg ({capabilities.VersionLine}) has no libx264 encoder; install Debian's ffmpeg (scripts/setup.sh)");
-        }
-        var interpolation = InterpolationStep.Choose(untrimmed.Frames, options.InterpolatorModel, _settings, _networks, capabilities, _logger);
+        var interpolation = untrimmed.Frames.NeedsInterpolation
+            ? InterpolationStep.Choose(untrimmed.Frames, options.InterpolatorModel, _settings, _networks, await _capabilities.GetAsync(cancellationToken), _logger)
+            : InterpolationStep.None;
 
         ReframePlan plan;
         EngineReport report;
         try
         {
-            await using var encoderWriter = StartEncoder(job, untrimmed, interpolation);
             var usedSeconds = untrimmed.Frames.TargetFrames / untrimmed.Frames.SourceRate.Value;
+            // A graph engine's process starts on the untrimmed plan while the bars are looked for: most clips have none,
+            // and then the detection costs no wall time; a clip with bars restarts it on the trimmed plan.
+            var guess = options.TrimBorders ? DescribeFill(job, untrimmed, interpolation) : null;
+            var held = new GatedProgress(progress);
+            await using var early = guess is null ? null
+                : SpeculativeRun.Start(token => OneProcessReframe.RunAsync(_ffmpeg, job, untrimmed, guess, !_engine.PastesBackSource, interpolation.EncoderFilter,
+                    held, token), cancellationToken);
             var trim = options.TrimBorders ? await BorderSampler.DetectAsync(_ffmpeg, job.SourceVideoPath, source, usedSeconds, cancellationToken) : (PixelRect?)null;
             plan = ReframePlanner.Plan(source, options, trim, _settings);
+            var fill = plan == untrimmed ? guess : DescribeFill(job, plan, interpolation);
             _logger.LogInformation(
-                "Reframe plan: source {SourceWidth}x{SourceHeight} @ {SourceRate} ({SourceFrames} frames), trim {Trim}, canvas {Width}x{Height} ({Tier}), content {Content}, keep {Keep}, generate {Generated} @ {GenerationRate} (k={K}), output {OutputFrames} @ {OutputRate}",
+                "Reframe plan: source {SourceWidth}x{SourceHeight} @ {SourceRate} ({SourceFrames} frames), trim {Trim}, canvas {Width}x{Height} ({Tier}), content {Content}, keep {Keep}, generate {Generated} @ {GenerationRate} (k={K}), output {OutputFrames} @ {OutputRate}, {Path}",
                 source.Width, source.Height, source.FrameRate, source.FrameCount, plan.TrimBox, plan.CanvasWidth, plan.CanvasHeight, WireNames.Of(plan.Tier),
-                plan.ContentRect, plan.KeepRect, plan.Frames.GeneratedFrames, plan.Frames.GenerationRate, plan.Frames.DownsampleFactor, plan.Frames.OutputFrames, plan.Frames.OutputRate);
+                plan.ContentRect, plan.KeepRect, plan.Frames.GeneratedFrames, plan.Frames.GenerationRate, plan.Frames.DownsampleFactor, plan.Frames.OutputFrames, plan.Frames.OutputRate,
+                fill is null ? "streamed" : "one ffmpeg process");
 
-            var firstFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.FirstFramePath, "first frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
-            var lastFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.LastFramePath, "last frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
-            report = await GenerateAndEncodeAsync(job, plan, interpolation, encoderWriter, firstFrame, lastFrame, progress, cancellationToken);
+            if (early is not null && plan == untrimmed)
+            {
+                held.Open();
+                report = await early.KeepAsync();
+            }
+            else
+            {
+                if (early is not null)
+                {
+                    await early.DiscardAsync();
+                    TryDelete(job.OutputPath);
+                }
+                report = fill is not null
+                    ? await OneProcessReframe.RunAsync(_ffmpeg, job, plan, fill, !_engine.PastesBackSource, interpolation.EncoderFilter, progress, cancellationToken)
+                    : await StreamAsync(job, plan, interpolation, progress, cancellationToken);
+            }
         }
-        catch
+        catch (Exception e)
         {
             TryDelete(job.OutputPath);
+            if (e is FfmpegException && await LacksLibx264Async() is { } missing)
+            {
+                throw new InvalidOperationException(missing, e);
+            }
             throw;
         }
 
@@ -106,7 +127,42 @@ public sealed class ReframeRunner : IReframeRunner
         };
     }
 
-    /// <summary>The encoder for the plan's canvas, rates and count (none of which depends on the trim).</summary>
+    /// <summary>The engine's fill as ffmpeg filters, when it has one for this job and nothing needs the frames in .NET.</summary>
+    private FillGraph? DescribeFill(ReframeJob job, ReframePlan plan, InterpolationStep interpolation)
+    {
+        if (_engine is not IFilterGraphEngine graphEngine || interpolation.Network is not null)
+        {
+            return null;
+        }
+        var frames = plan.Frames;
+        return graphEngine.DescribeFill(new FillGraphJob(plan.CanvasWidth, plan.CanvasHeight, plan.ContentRect, plan.KeepRect, frames.GenerationRate,
+            frames.GeneratedFramesUsed, job.FirstFramePath is not null || job.LastFramePath is not null, job.Options));
+    }
+
+    /// <summary>The decoder, the engine and the encoder as three processes/stages with rawvideo pipes between them.</summary>
+    private async Task<EngineReport> StreamAsync(ReframeJob job, ReframePlan plan, InterpolationStep interpolation, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
+    {
+        await using var encoderWriter = StartEncoder(job, plan, interpolation);
+        var firstFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.FirstFramePath, "first frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
+        var lastFrame = await AnchorLoader.LoadAsync(_ffmpeg, _prober, job.LastFramePath, "last frame image", plan.CanvasWidth, plan.CanvasHeight, cancellationToken);
+        return await GenerateAndEncodeAsync(job, plan, interpolation, encoderWriter, firstFrame, lastFrame, progress, cancellationToken);
+    }
+
+    /// <summary>After an ffmpeg failure: the reason to give when this ffmpeg cannot encode H.264 at all, else null.</summary>
+    private async Task<string?> LacksLibx264Async()
+    {
+        try
+        {
+            var capabilities = await _capabilities.GetAsync(CancellationToken.None);
+            return capabilities.HasLibx264 ? null : $"this ffmpeg ({capabilities.VersionLine}) has no libx264 encoder; install Debian's ffmpeg (scripts/setup.sh)";
+        }
+        catch (FfmpegException)
+        {
+            return null; // the original failure says more than a failed probe
+        }
+    }
+
+    /// <summary>The encoder for the plan's canvas, rates and count.</summary>
     private RawVideoWriter StartEncoder(ReframeJob job, ReframePlan plan, InterpolationStep interpolation)
     {
         var frames = plan.Frames;

@@ -16,6 +16,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentBag<ReaderSession> _readers = new();
     private bool _disposed;
+    private long _writeVersion;
 
     private SqliteDatabase(string path)
     {
@@ -60,6 +61,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Moves on before and after every write, committed or not: a reader that saw the same version before and after its
+    /// read knows no write ran in between (<see cref="LiveTaskCache"/>).
+    /// </summary>
+    public long WriteVersion => Interlocked.Read(ref _writeVersion);
+
     /// <summary>Runs <paramref name="work"/> on the writer connection, alone.</summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
@@ -67,10 +74,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            Interlocked.Increment(ref _writeVersion);
             return work(_writer);
         }
         finally
         {
+            Interlocked.Increment(ref _writeVersion);
             _writeLock.Release();
         }
     }
@@ -82,10 +91,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            Interlocked.Increment(ref _writeVersion);
             return work(_writer);
         }
         finally
         {
+            Interlocked.Increment(ref _writeVersion);
             _writeLock.Release();
         }
     }

@@ -14,6 +14,7 @@ internal sealed class SqliteTaskStore : ITaskStore
     private readonly TimeProvider _time;
     private readonly TaskSignalHub _signals;
     private readonly FinalTaskCache _finished = new();
+    private readonly LiveTaskCache _live = new();
 
     public SqliteTaskStore(SqliteDatabase db, SqliteSubmissionBatcher batcher, TaskQueueOptions options, TimeProvider time, TaskSignalHub signals)
     {
@@ -107,10 +108,17 @@ internal sealed class SqliteTaskStore : ITaskStore
         {
             return Task.FromResult<GenerationTask?>(finished);
         }
+        // Read before the row: a write that starts after this moves it on, so what is read now is never kept past it.
+        var version = _db.WriteVersion;
+        if (_live.Find(id, ownerId, version) is { } live)
+        {
+            return Task.FromResult<GenerationTask?>(live);
+        }
         var task = _db.Read(session => Find(session, id, ownerId, UnixTime.Ms(now)));
         if (task is not null)
         {
             _finished.Remember(task);
+            _live.Remember(task, version);
         }
         return Task.FromResult(task);
     }

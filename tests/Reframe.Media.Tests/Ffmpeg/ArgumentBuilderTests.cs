@@ -72,7 +72,7 @@ public sealed class ArgumentBuilderTests
         var args = Join(FfmpegArguments.GrabFramesSequential(Source, 5, 5, threads: 0));
 
         Assert.Equal(
-            $"-hide_banner -nostdin -loglevel error -protocol_whitelist file -skip_frame noref -skip_loop_filter all -t 5.001 -i file:{Source} -map 0:v:0 -an -sn -dn " +
+            $"-hide_banner -nostdin -loglevel error -protocol_whitelist file -skip_frame nokey -skip_loop_filter all -t 5.001 -i file:{Source} -map 0:v:0 -an -sn -dn " +
             @"-vf select=isnan(prev_selected_t)+gte(t-prev_selected_t\,1),format=rgb24 -fps_mode passthrough -frames:v 5 -f rawvideo -pix_fmt rgb24 pipe:1", args);
     }
 

@@ -140,6 +140,44 @@ public abstract partial class TaskQueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FindAsync_ShowsEachChange_OnTheNextPoll_WhenTheSamePollRepeats()
+    {
+        // Polls are answered from snapshots where a backend can (SQLite keeps queued and generating ones): each write
+        // must be visible to the very next poll, never a cached answer from before it.
+        var first = await SubmitAsync();
+        var second = await SubmitAsync();
+        async Task<GenerationTask> PollAsync(Guid id)
+        {
+            var a = (await Store.FindAsync(id, "owner-a", CancellationToken.None))!;
+            var b = (await Store.FindAsync(id, "owner-a", CancellationToken.None))!;
+            Assert.Equal(a, b);
+            return b;
+        }
+
+        Assert.Equal((GenerationTaskStatus.Queued, 1L), ((await PollAsync(second)).Status, (await PollAsync(second)).QueuePosition));
+        Assert.Equal(GenerationTaskStatus.Queued, (await PollAsync(first)).Status);
+
+        var lease = (await Queue.TryLeaseAsync("w", CancellationToken.None))!;
+        Assert.Equal(first, lease.TaskId);
+        Assert.Equal(GenerationTaskStatus.Generating, (await PollAsync(first)).Status);
+        Assert.Equal(0L, (await PollAsync(second)).QueuePosition); // moved up by a write to another task
+
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal(LeaseState.Held, await Queue.RenewAsync(lease, new TaskProgress("generating", i, 3, i * 30), CancellationToken.None));
+            Assert.Equal(new TaskProgress("generating", i, 3, i * 30), (await PollAsync(first)).Progress);
+        }
+
+        Assert.Equal(CancelOutcome.CancelRequested, await Store.RequestCancelAsync(first, "owner-a", CancellationToken.None));
+        Assert.True((await PollAsync(first)).CancelRequested);
+        await Queue.FailAsync(lease, new TaskError(TaskErrorNames.Cancelled, "cancelled"), CancellationToken.None);
+        Assert.Equal(GenerationTaskStatus.Error, (await PollAsync(first)).Status);
+
+        Assert.Equal(CancelOutcome.CancelledWhileQueued, await Store.RequestCancelAsync(second, "owner-a", CancellationToken.None));
+        Assert.Equal(GenerationTaskStatus.Error, (await PollAsync(second)).Status);
+    }
+
+    [Fact]
     public async Task RequestCancelAsync_EndsQueuedTaskAtOnce_AndFlagsRunningOne()
     {
         var queued = await SubmitAsync();
