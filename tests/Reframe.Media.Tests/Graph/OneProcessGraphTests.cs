@@ -7,6 +7,7 @@ using Reframe.Media.Pipeline;
 using Reframe.Media.Planning;
 using Reframe.Media.Probing;
 using Reframe.Media.Tests.Support;
+using RecordingProgress = Reframe.TestSupport.RecordingProgress;
 
 namespace Reframe.Media.Tests.Graph;
 
