@@ -13,7 +13,7 @@ namespace Reframe.Bench.Wan;
 /// tiny random experts need before they reuse anything (their time modulation moves 0.6-1.3 per step; a trained
 /// model's moves a few hundredths). Seconds per task, steps computed/reused, and the PSNR of the output frames against
 /// <c>none</c>. The tiny model folder (scripts/tiny-wan-model.sh's), CFG 5, at two sizes: 256x144 (17 frames, 12 steps,
-/// where the VAE's share of a task is large) and 832x480 (17 frames, 8 steps: 7,800 tokens a forward, where the
+/// where the VAE's share of a task is large) and 832x480 (17 frames, 12 steps: 7,800 tokens a forward, where the
 /// transformer's attention dominates as it does on the real model).
 /// </summary>
 internal static class StepCacheScenario
@@ -25,11 +25,11 @@ internal static class StepCacheScenario
         string folder = TinyWanModel.Write(KitPaths.Directory, Path.Combine(Path.GetTempPath(), "reframe-bench-tiny-" + Guid.NewGuid().ToString("N")));
         try
         {
-            output.WriteLine("acceleration on the tiny model, 17 frames, CFG 5, CPU float32, after a warm-up; seconds per task (median of 3 at 256x144, mean of 2 at 832x480)");
+            output.WriteLine("acceleration on the tiny model, 17 frames, CFG 5, CPU float32, after a warm-up; seconds per task (median of 3 at 256x144, of 2 at 832x480; runs interleaved across settings)");
             output.WriteLine("| size | acceleration | threshold | seconds | / none | steps computed / reused | PSNR against none (dB) |");
             output.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
             Measure(output, folder, 256, 144, 12, 3, [(Acceleration.None, 0.0), (Acceleration.Low, 0.05), (Acceleration.Regular, 0.10), (Acceleration.Regular, 5000.0)]);
-            Measure(output, folder, 832, 480, 8, 2, [(Acceleration.None, 0.0), (Acceleration.Regular, 0.10), (Acceleration.Regular, 5000.0)]);
+            Measure(output, folder, 832, 480, 12, 2, [(Acceleration.None, 0.0), (Acceleration.Regular, 0.10), (Acceleration.Regular, 5000.0)]);
         }
         finally
         {
@@ -39,45 +39,60 @@ internal static class StepCacheScenario
 
     private static void Measure(TextWriter output, string folder, int width, int height, int steps, int runs, (Acceleration Acceleration, double Threshold)[] settings)
     {
-        byte[][]? reference = null;
-        double baseline = 0;
-        foreach (var (acceleration, threshold) in settings)
+        // One engine per setting, all warmed up, then the runs interleaved (none, low, regular, ... again) so that a
+        // change in the machine's load falls on every setting alike instead of on whichever ran during it.
+        var engines = settings.Select(setting => WanEngine.Create(new WanEngineOptions
         {
-            var options = new WanEngineOptions
-            {
-                ModelDirectory = folder,
-                Runtime = new WanRuntimeOptions { Device = "cpu" },
-                RegularThreshold = acceleration == Acceleration.Regular ? threshold : 0.10,
-                LowThreshold = acceleration == Acceleration.Low ? threshold : 0.05,
-            };
-            using var engine = WanEngine.Create(options);
-            var seconds = new List<double>();
-            EngineReport? report = null;
-            List<byte[]> frames = [];
+            ModelDirectory = folder,
+            Runtime = new WanRuntimeOptions { Device = "cpu" },
+            RegularThreshold = setting.Acceleration == Acceleration.Regular ? setting.Threshold : 0.10,
+            LowThreshold = setting.Acceleration == Acceleration.Low ? setting.Threshold : 0.05,
+        })).ToArray();
+        try
+        {
+            var seconds = settings.Select(_ => new List<double>()).ToArray();
+            var reports = new EngineReport?[settings.Length];
+            var frames = new List<byte[]>[settings.Length];
             for (int run = 0; run <= runs; run++)
             {
-                var writer = new CollectingWriter(width, height);
-                var timer = Stopwatch.StartNew();
-                report = engine.GenerateAsync(Job(acceleration, width, height, steps), writer, new Progress<TaskProgress>(), CancellationToken.None).GetAwaiter().GetResult();
-                if (run > 0)
+                for (int i = 0; i < settings.Length; i++)
                 {
-                    seconds.Add(timer.Elapsed.TotalSeconds); // the first run is a warm-up
+                    var writer = new CollectingWriter(width, height);
+                    var timer = Stopwatch.StartNew();
+                    reports[i] = engines[i].GenerateAsync(Job(settings[i].Acceleration, width, height, steps), writer, new Progress<TaskProgress>(), CancellationToken.None)
+                        .GetAwaiter().GetResult();
+                    if (run > 0)
+                    {
+                        seconds[i].Add(timer.Elapsed.TotalSeconds); // run 0 is the warm-up
+                    }
+
+                    frames[i] = writer.Frames;
                 }
-
-                frames = writer.Frames;
             }
 
-            double median = runs % 2 == 1 ? seconds.Order().ElementAt(runs / 2) : seconds.Average();
-            reference ??= [.. frames];
-            if (acceleration == Acceleration.None)
+            double baseline = Median(seconds[0]);
+            for (int i = 0; i < settings.Length; i++)
             {
-                baseline = median;
+                var (acceleration, threshold) = settings[i];
+                double median = Median(seconds[i]);
+                double psnr = Psnr(frames[0], frames[i]);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {width}x{height}, {steps} steps | {WireNames.Of(acceleration)} | {(acceleration == Acceleration.None ? "-" : threshold.ToString(CultureInfo.InvariantCulture))} | {median:F2} | {median / baseline:F2} | {reports[i]!.StepsComputed} / {reports[i]!.StepsReused} | {(double.IsPositiveInfinity(psnr) ? "identical" : psnr.ToString("F1", CultureInfo.InvariantCulture))} |"));
             }
-
-            double psnr = Psnr(reference, frames);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {width}x{height}, {steps} steps | {WireNames.Of(acceleration)} | {(acceleration == Acceleration.None ? "-" : threshold.ToString(CultureInfo.InvariantCulture))} | {median:F2} | {median / baseline:F2} | {report!.StepsComputed} / {report.StepsReused} | {(double.IsPositiveInfinity(psnr) ? "identical" : psnr.ToString("F1", CultureInfo.InvariantCulture))} |"));
         }
+        finally
+        {
+            foreach (var engine in engines)
+            {
+                engine.Dispose();
+            }
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static EngineJob Job(Acceleration acceleration, int width, int height, int steps)
