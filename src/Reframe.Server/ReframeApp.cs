@@ -77,7 +77,7 @@ public static class ReframeApp
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
         });
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer<OpenApi.RequestSchemaTransformer>().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Reframe";
             document.Info.Description = "The alibaba/wan2.2-vace-fun-a14b-reframe contract of the hosted AIML API, self-hosted. " +

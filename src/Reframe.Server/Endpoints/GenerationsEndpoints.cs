@@ -117,7 +117,7 @@ public static class GenerationsEndpoints
             }
             // Durable before we answer: the call returns once the row is committed (and the WAL fsynced). The store
             // signals the queue itself, so idle workers on every node wake up.
-            await store.CreateAsync(new NewGenerationTask(id, Caller.Of(context).OwnerId, CanonicalRequest.Write(options), seed), CancellationToken.None)
+            await store.CreateAsync(new NewGenerationTask(id, Caller.Of(context).OwnerId, Core.Requests.StoredRequest.Write(options), seed), CancellationToken.None)
                 .ConfigureAwait(false);
             var response = new GenerationResponse(GenerationIds.Format(id), TaskStateMachine.WireName(GenerationTaskStatus.Queued), null, null,
                 new MetaInfo(new UsageInfo(0), Seed: seed));

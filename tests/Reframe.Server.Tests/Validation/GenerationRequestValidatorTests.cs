@@ -89,7 +89,7 @@ public sealed class GenerationRequestValidatorTests
     }
 
     [Fact]
-    public void CanonicalRequest_RoundTripsEveryField()
+    public void StoredRequest_RoundTripsEveryField()
     {
         var body = ValidationCases.With("""
             {"image_url":"https://e.com/i.png","first_frame_url":"data:image/png;base64,AA","last_frame_url":"https://e.com/l.png",
@@ -101,8 +101,8 @@ public sealed class GenerationRequestValidatorTests
              "enable_auto_downsample":true,"auto_downsample_min_fps":12.5,"sync_mode":true,"webhook_url":"https://e.com/hook"}
             """);
         var original = Validate(body).Options!;
-        var stored = CanonicalRequest.Write(original);
-        Assert.Equal(original, CanonicalRequest.Read(stored));
+        var stored = StoredRequest.Write(original);
+        Assert.Equal(original, StoredRequest.Read(stored));
         Assert.Equal(original, Validate(ValidationCases.ValidBody).Options! with
         {
             ImageUrl = "https://e.com/i.png", FirstFrameUrl = "data:image/png;base64,AA", LastFrameUrl = "https://e.com/l.png",
