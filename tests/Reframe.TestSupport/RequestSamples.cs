@@ -13,8 +13,8 @@ public static class RequestSamples
     public static JsonNode Json(RequestField field) => field switch
     {
         ConstantField constant => JsonValue.Create(constant.Value),
-        UrlField url => JsonValue.Create(url.AllowsDataUri && url.Role == FieldRole.Input && url.WireName.Contains("first", StringComparison.Ordinal)
-            ? "data:image/png;base64,AA" : $"https://example.com/{url.WireName}"),
+        // The optional inputs as data URIs, the rest as URLs: both forms are exercised, and every value names its field.
+        UrlField url => JsonValue.Create(url.AllowsDataUri && !url.Required ? $"data:text/plain,{url.WireName}" : $"https://example.com/{url.WireName}"),
         TextField text => JsonValue.Create($"{text.WireName} sample"),
         FlagField flag => JsonValue.Create(!flag.Default),
         IntField number => JsonValue.Create(number.Default == number.Max ? number.Min : number.Max),
