@@ -81,7 +81,8 @@ public static class ReframeApp
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
         });
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) => OpenApi.ReframeOpenApi.TransformAsync(document)));
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer<OpenApi.RequestSchemaTransformer>()
+            .AddDocumentTransformer((document, _, _) => OpenApi.ReframeOpenApi.TransformAsync(document)));
         return settings;
     }
 

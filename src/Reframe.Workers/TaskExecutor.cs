@@ -28,7 +28,6 @@ public sealed partial class TaskExecutor
     private readonly IInputFetcher _fetcher;
     private readonly IReframeRunner _runner;
     private readonly IBlobStore _blobs;
-    private readonly TaskRequestReader _readRequest;
     private readonly WorkerOptions _settings;
     private readonly RunningTasks _running;
     private readonly TimeProvider _time;
@@ -37,7 +36,7 @@ public sealed partial class TaskExecutor
     private readonly SafetyGate _safety;
     private readonly PromptExpansionStep _prompts;
 
-    public TaskExecutor(ITaskQueue queue, ITaskStore store, IInputFetcher fetcher, IReframeRunner runner, IBlobStore blobs, TaskRequestReader readRequest,
+    public TaskExecutor(ITaskQueue queue, ITaskStore store, IInputFetcher fetcher, IReframeRunner runner, IBlobStore blobs,
         WorkerOptions settings, RunningTasks running, TimeProvider time, ILogger<TaskExecutor> log, StorageGuard? storage = null,
         SafetyGate? safety = null, PromptExpansionStep? prompts = null)
     {
@@ -50,7 +49,6 @@ public sealed partial class TaskExecutor
         _fetcher = fetcher;
         _runner = runner;
         _blobs = blobs;
-        _readRequest = readRequest;
         _settings = settings;
         _running = running;
         _time = time;
@@ -143,7 +141,7 @@ public sealed partial class TaskExecutor
     private async Task<(TaskResult Result, string? StoredFile)> ProduceAsync(
         TaskLease lease, string workDirectory, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {
-        var options = _readRequest(lease.RequestJson);
+        var options = lease.Request;
         _storage?.ThrowIfLow();
         progress.Report(new TaskProgress("downloading", 0, 0, 0));
         var source = await FetchInputAsync(options.VideoUrl, Path.Combine(workDirectory, "source"), cancellationToken).ConfigureAwait(false);
@@ -313,12 +311,12 @@ public sealed partial class TaskExecutor
     /// </summary>
     private async Task DeleteStoredInputsIfEndedAsync(TaskLease lease)
     {
-        if (!lease.RequestJson.Contains(StoredInputs.Reference(""), StringComparison.Ordinal))
-        {
-            return;
-        }
         try
         {
+            if (!StoredInputs.AnyIn(lease.Request))
+            {
+                return;
+            }
             if ((await _store.ActiveTaskIdsAsync([lease.TaskId], CancellationToken.None).ConfigureAwait(false)).Count > 0)
             {
                 return;

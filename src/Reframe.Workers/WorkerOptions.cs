@@ -30,6 +30,3 @@ public sealed record WorkerOptions
 
     public TimeSpan EffectiveOrphanBlobGrace => OrphanBlobGrace ?? Queue.LeaseDuration * 2 + TimeSpan.FromMinutes(1);
 }
-
-/// <summary>Reads a task's stored request back into options (the host owns the request format and its validation).</summary>
-public delegate Core.Requests.GenerationOptions TaskRequestReader(string requestJson);

@@ -1,3 +1,5 @@
+using Reframe.Core.Requests;
+
 namespace Reframe.Core.Blobs;
 
 /// <summary>
@@ -27,6 +29,10 @@ public static class StoredInputs
         ArgumentNullException.ThrowIfNull(urlOrDataUri);
         return urlOrDataUri.StartsWith(ReferencePrefix, StringComparison.Ordinal) ? urlOrDataUri[ReferencePrefix.Length..] : null;
     }
+
+    /// <summary>Whether any input of the request (<see cref="FieldRole.Input"/>) is kept in the blob store.</summary>
+    public static bool AnyIn(GenerationOptions request) =>
+        RequestFields.All.OfType<UrlField>().Any(f => f.Role == FieldRole.Input && f.Get(request) is { } url && KeyOf(url) is not null);
 
     /// <summary>The task a key under <see cref="InputsPrefix"/> belongs to.</summary>
     public static Guid? TaskOf(string key)

@@ -2,8 +2,9 @@ namespace Reframe.Core.Requests;
 
 /// <summary>
 /// A validated generation request with every default applied (see ../shared/spec/API.md, "Request body").
-/// This is the domain form: the HTTP layer turns JSON into it, the CLI turns flags into it, and the
-/// media pipeline and engines read only this.
+/// This is the typed request: the HTTP layer turns JSON into it, the CLI turns flags into it, a task stores it
+/// (<see cref="StoredRequest"/>), and the worker, the media pipeline and the engines read only this. Its fields, defaults,
+/// ranges and wire names are defined in <see cref="RequestFields"/>; the initialisers below read the defaults from there.
 /// </summary>
 public sealed record GenerationOptions
 {
@@ -23,41 +24,41 @@ public sealed record GenerationOptions
     public string? FirstFrameUrl { get; init; }
     public string? LastFrameUrl { get; init; }
 
-    public string Prompt { get; init; } = "";
-    public string NegativePrompt { get; init; } = DefaultNegativePrompt;
+    public string Prompt { get; init; } = RequestFields.Prompt.Default;
+    public string NegativePrompt { get; init; } = RequestFields.NegativePrompt.Default;
 
-    public bool MatchInputNumFrames { get; init; } = true;
-    public int NumFrames { get; init; } = 81;
-    public bool MatchInputFramesPerSecond { get; init; } = true;
-    public int FramesPerSecond { get; init; } = 16;
+    public bool MatchInputNumFrames { get; init; } = RequestFields.MatchInputNumFrames.Default;
+    public int NumFrames { get; init; } = RequestFields.NumFrames.Default;
+    public bool MatchInputFramesPerSecond { get; init; } = RequestFields.MatchInputFramesPerSecond.Default;
+    public int FramesPerSecond { get; init; } = RequestFields.FramesPerSecond.Default;
 
-    public Resolution Resolution { get; init; } = Resolution.P480;
-    public AspectRatio AspectRatio { get; init; } = AspectRatio.Auto;
-    public double ZoomFactor { get; init; }
-    public bool TrimBorders { get; init; } = true;
+    public Resolution Resolution { get; init; } = WireNames.Resolutions[RequestFields.Resolution.Default];
+    public AspectRatio AspectRatio { get; init; } = WireNames.AspectRatios[RequestFields.AspectRatio.Default];
+    public double ZoomFactor { get; init; } = RequestFields.ZoomFactor.Default;
+    public bool TrimBorders { get; init; } = RequestFields.TrimBorders.Default;
 
-    public int NumInferenceSteps { get; init; } = 30;
-    public double GuidanceScale { get; init; } = 5;
-    public double Shift { get; init; } = 5;
-    public Sampler Sampler { get; init; } = Sampler.UniPC;
+    public int NumInferenceSteps { get; init; } = RequestFields.NumInferenceSteps.Default;
+    public double GuidanceScale { get; init; } = RequestFields.GuidanceScale.Default;
+    public double Shift { get; init; } = RequestFields.Shift.Default;
+    public Sampler Sampler { get; init; } = WireNames.Samplers[RequestFields.Sampler.Default];
     /// <summary>Null means "pick one"; the seed actually used is reported in the task's meta.</summary>
     public long? Seed { get; init; }
-    public Acceleration Acceleration { get; init; } = Acceleration.Regular;
+    public Acceleration Acceleration { get; init; } = WireNames.Accelerations[RequestFields.Acceleration.Default];
 
-    public bool EnableSafetyChecker { get; init; }
-    public bool EnablePromptExpansion { get; init; }
-    public bool Preprocess { get; init; }
+    public bool EnableSafetyChecker { get; init; } = RequestFields.EnableSafetyChecker.Default;
+    public bool EnablePromptExpansion { get; init; } = RequestFields.EnablePromptExpansion.Default;
+    public bool Preprocess { get; init; } = RequestFields.Preprocess.Default;
 
-    public VideoQuality VideoQuality { get; init; } = VideoQuality.High;
-    public VideoWriteMode VideoWriteMode { get; init; } = VideoWriteMode.Balanced;
+    public VideoQuality VideoQuality { get; init; } = WireNames.VideoQualities[RequestFields.VideoQuality.Default];
+    public VideoWriteMode VideoWriteMode { get; init; } = WireNames.VideoWriteModes[RequestFields.VideoWriteMode.Default];
 
-    public int NumInterpolatedFrames { get; init; }
-    public InterpolatorModel InterpolatorModel { get; init; } = InterpolatorModel.Film;
-    public int TemporalDownsampleFactor { get; init; }
-    public bool EnableAutoDownsample { get; init; }
-    public double AutoDownsampleMinFps { get; init; } = 15;
+    public int NumInterpolatedFrames { get; init; } = RequestFields.NumInterpolatedFrames.Default;
+    public InterpolatorModel InterpolatorModel { get; init; } = WireNames.InterpolatorModels[RequestFields.InterpolatorModel.Default];
+    public int TemporalDownsampleFactor { get; init; } = RequestFields.TemporalDownsampleFactor.Default;
+    public bool EnableAutoDownsample { get; init; } = RequestFields.EnableAutoDownsample.Default;
+    public double AutoDownsampleMinFps { get; init; } = RequestFields.AutoDownsampleMinFps.Default;
 
-    public bool SyncMode { get; init; }
+    public bool SyncMode { get; init; } = RequestFields.SyncMode.Default;
     public string? WebhookUrl { get; init; }
 
     /// <summary>The first-frame anchor, whichever of the two fields carried it.</summary>

@@ -37,8 +37,12 @@ public interface ITaskQueue
 /// <summary>A worker's hold on one task.</summary>
 /// <param name="Token">Unique to this attempt; every write of the worker names it.</param>
 /// <param name="Attempt">1 for the first take.</param>
-/// <param name="RequestJson">The canonical request, inputs included.</param>
-public sealed record TaskLease(Guid TaskId, Guid Token, string OwnerId, int Attempt, string RequestJson, long Seed);
+/// <param name="RequestJson">The stored request (<see cref="Requests.StoredRequest"/>), inputs included.</param>
+public sealed record TaskLease(Guid TaskId, Guid Token, string OwnerId, int Attempt, string RequestJson, long Seed)
+{
+    /// <summary>The typed request: what a worker reads, never the JSON (a stored request that does not read throws).</summary>
+    public Requests.GenerationOptions Request => Requests.StoredRequest.Read(RequestJson);
+}
 
 public enum LeaseState
 {

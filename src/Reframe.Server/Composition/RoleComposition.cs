@@ -30,7 +30,6 @@ internal static class RoleComposition
             // optional parts first: the runner takes the interpolation networks.
             OptionalPartsComposition.AddWorkerParts(services, configuration);
             ReframeEngineRegistration.AddDefaults(services, configuration);
-            services.TryAddSingleton<TaskRequestReader>(CanonicalRequest.Read);
             services.TryAddSingleton<StorageGuard>();
             services.TryAddSingleton<TaskExecutor>();
             services.AddHostedService<GenerationWorkers>();

@@ -137,7 +137,7 @@ public static class GenerationsEndpoints
             }
             // Durable before we answer: the call returns once the row is committed (and the WAL fsynced). The store
             // signals the queue itself, so idle workers on every node wake up.
-            var created = new NewGenerationTask(id, owner, CanonicalRequest.Write(options), seed) { IdempotencyKey = idempotencyKey, RequestHash = requestHash };
+            var created = new NewGenerationTask(id, owner, Core.Requests.StoredRequest.Write(options), seed) { IdempotencyKey = idempotencyKey, RequestHash = requestHash };
             if (await store.CreateAsync(created, CancellationToken.None).ConfigureAwait(false) is { } winner)
             {
                 // Another POST with this key committed first: its task is the answer (what was stored for this one is

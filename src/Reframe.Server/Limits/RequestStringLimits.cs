@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Reframe.Core.Requests;
 using Reframe.Server.Validation;
 
 namespace Reframe.Server.Limits;
@@ -7,22 +8,10 @@ namespace Reframe.Server.Limits;
 /// Checks on the raw JSON strings that come before field validation: every string must be valid UTF-8 (a
 /// <c>JsonDocument</c> accepts invalid bytes inside a string, and <c>GetString()</c> then throws, which would be a
 /// 500 for bad input), prompts are bounded, and http(s) URLs are bounded like the fetcher bounds them (data URIs
-/// are bounded by the request body limit instead).
+/// are bounded by the request body limit instead). The bounds belong to the fields (<see cref="RequestFields"/>).
 /// </summary>
 public static class RequestStringLimits
 {
-    /// <summary>The text encoder reads 512 tokens; 20,000 characters is far beyond any real prompt.</summary>
-    public const int MaxPromptChars = 20_000;
-
-    /// <summary>Same as the fetcher's longest accepted URL.</summary>
-    public const int MaxHttpUrlChars = 8 * 1024;
-
-    /// <summary>Model names are short; anything longer is not a model we serve.</summary>
-    public const int MaxModelChars = 256;
-
-    private static readonly string[] PromptFields = ["prompt", "negative_prompt"];
-    private static readonly string[] UrlFields = ["video_url", "image_url", "first_frame_url", "last_frame_url", "webhook_url"];
-
     public static IReadOnlyList<FieldError> Check(JsonElement root)
     {
         var errors = new List<FieldError>();
@@ -55,20 +44,11 @@ public static class RequestStringLimits
         return errors;
     }
 
-    private static int? MaxLength(string field, string value)
+    private static int? MaxLength(string field, string value) => RequestFields.Find(field) switch
     {
-        if (PromptFields.Contains(field, StringComparer.Ordinal))
-        {
-            return MaxPromptChars;
-        }
-        if (field == "model")
-        {
-            return MaxModelChars;
-        }
-        if (UrlFields.Contains(field, StringComparer.Ordinal) && !value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-        {
-            return MaxHttpUrlChars;
-        }
-        return null;
-    }
+        TextField text => text.MaxLength,
+        ConstantField constant => constant.MaxLength,
+        UrlField when !value.StartsWith("data:", StringComparison.OrdinalIgnoreCase) => UrlField.MaxHttpLength,
+        _ => null,
+    };
 }

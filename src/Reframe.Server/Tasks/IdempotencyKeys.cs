@@ -38,5 +38,5 @@ public static class IdempotencyKeys
     /// other whitespace, field order or explicit defaults is the same request.
     /// </summary>
     public static string Hash(GenerationOptions options) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalRequest.Write(options))));
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Core.Requests.StoredRequest.Write(options))));
 }

@@ -16,13 +16,11 @@ public static class InputOffload
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(options);
-        return options with
+        foreach (var input in RequestFields.All.OfType<UrlField>().Where(f => f.Role == FieldRole.Input))
         {
-            VideoUrl = (await StoreAsync(blobs, taskId, "video_url", options.VideoUrl, cancellationToken).ConfigureAwait(false))!,
-            ImageUrl = await StoreAsync(blobs, taskId, "image_url", options.ImageUrl, cancellationToken).ConfigureAwait(false),
-            FirstFrameUrl = await StoreAsync(blobs, taskId, "first_frame_url", options.FirstFrameUrl, cancellationToken).ConfigureAwait(false),
-            LastFrameUrl = await StoreAsync(blobs, taskId, "last_frame_url", options.LastFrameUrl, cancellationToken).ConfigureAwait(false),
-        };
+            options = input.With(options, await StoreAsync(blobs, taskId, input.WireName, input.Get(options), cancellationToken).ConfigureAwait(false));
+        }
+        return options;
     }
 
     private static async Task<string?> StoreAsync(IBlobStore blobs, Guid taskId, string field, string? value, CancellationToken cancellationToken)

@@ -117,17 +117,18 @@ internal sealed class FieldReader
         return d;
     }
 
-    public T Enum<T>(string name, T fallback, IReadOnlyDictionary<string, T> table) where T : struct, Enum
+    /// <summary>One of <paramref name="names"/> (the contract's wire names), compared exactly.</summary>
+    public string Choice(string name, string fallback, IReadOnlyList<string> names)
     {
         if (!TryGet(name, false, out var value))
         {
             return fallback;
         }
-        if (value.ValueKind == JsonValueKind.String && table.TryGetValue(value.GetString()!, out var parsed))
+        if (value.ValueKind == JsonValueKind.String && names.Contains(value.GetString()!, StringComparer.Ordinal))
         {
-            return parsed;
+            return value.GetString()!;
         }
-        return Bad(name, "one of " + string.Join(", ", table.Keys), value, fallback);
+        return Bad(name, "one of " + string.Join(", ", names), value, fallback);
     }
 
     public void Fail(string name, string expected, JsonElement value) => Bad(name, expected, value, 0);

@@ -23,7 +23,7 @@ public sealed partial class ChatCompletionsPromptExpander : IPromptExpander, IDi
     internal const int MaxAnswerBytes = 1 << 20;
 
     /// <summary>The request contract's own prompt limit: an expansion longer than a user may send is not used.</summary>
-    internal const int MaxPromptChars = 20_000;
+    internal const int MaxPromptChars = Core.Requests.RequestFields.MaxPromptLength;
 
     private readonly PromptExpansionSettings _settings;
     private readonly HttpClient _http;

@@ -107,7 +107,7 @@ public sealed class GenerationRequestValidatorTests
     }
 
     [Fact]
-    public void CanonicalRequest_RoundTripsEveryField()
+    public void StoredRequest_RoundTripsEveryField()
     {
         var body = ValidationCases.With("""
             {"first_frame_url":"data:image/png;base64,AA","last_frame_url":"https://e.com/l.png",
@@ -119,8 +119,8 @@ public sealed class GenerationRequestValidatorTests
              "enable_auto_downsample":true,"auto_downsample_min_fps":12.5,"sync_mode":true,"webhook_url":"https://e.com/hook"}
             """);
         var original = Validate(body).Options!;
-        var stored = CanonicalRequest.Write(original);
-        Assert.Equal(original, CanonicalRequest.Read(stored));
+        var stored = StoredRequest.Write(original);
+        Assert.Equal(original, StoredRequest.Read(stored));
         Assert.Equal(original, Validate(ValidationCases.ValidBody).Options! with
         {
             FirstFrameUrl = "data:image/png;base64,AA", LastFrameUrl = "https://e.com/l.png",
@@ -133,6 +133,6 @@ public sealed class GenerationRequestValidatorTests
         });
         // image_url, the other spelling of the first frame (never sent together with first_frame_url).
         var withImage = Validate(ValidationCases.With("""{"image_url":"https://e.com/i.png"}""")).Options!;
-        Assert.Equal("https://e.com/i.png", CanonicalRequest.Read(CanonicalRequest.Write(withImage)).ImageUrl);
+        Assert.Equal("https://e.com/i.png", StoredRequest.Read(StoredRequest.Write(withImage)).ImageUrl);
     }
 }
