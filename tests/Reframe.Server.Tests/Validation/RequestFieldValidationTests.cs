@@ -28,9 +28,19 @@ public sealed class RequestFieldValidationTests
     [Fact]
     public void Validate_ReadsEveryFieldOfTheTable_WhenAllAreSent()
     {
-        var result = Validate(RequestSamples.EveryField());
+        // image_url and first_frame_url set the same frame and are refused together (GenerationRequestValidatorTests):
+        // every field but image_url at once, then image_url in first_frame_url's place.
+        var withoutImage = RequestSamples.EveryField();
+        withoutImage.Remove("image_url");
+        var result = Validate(withoutImage);
         Assert.Empty(result.Errors);
-        Assert.Equal(RequestSamples.EveryFieldOptions(), result.Options);
+        Assert.Equal(RequestSamples.EveryFieldOptions() with { ImageUrl = null }, result.Options);
+
+        var withImage = RequestSamples.EveryField();
+        withImage.Remove("first_frame_url");
+        var other = Validate(withImage);
+        Assert.Empty(other.Errors);
+        Assert.Equal(RequestSamples.EveryFieldOptions() with { FirstFrameUrl = null }, other.Options);
     }
 
     [Fact]
