@@ -10,9 +10,13 @@ using Reframe.Server;
 
 // HTTP benchmark of the Reframe service against a bare ASP.NET Core endpoint returning a constant, in one run,
 // on the same machine and with the same client. See docs/benchmarks.md.
-//   dotnet run -c Release --project bench/Reframe.Bench.Http -- [seconds-per-phase] [concurrency]
-var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 32;
+//   dotnet run -c Release --project bench/Reframe.Bench.Http -- [seconds-per-phase] [concurrency] [--json PATH]
+// --json also writes every phase's figures as JSON, for bench/plots/plot.py.
+var jsonIndex = Array.IndexOf(args, "--json");
+var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? Path.GetFullPath(args[jsonIndex + 1]) : null;
+var positional = args.Where((_, i) => jsonIndex < 0 || (i != jsonIndex && i != jsonIndex + 1)).ToArray();
+var seconds = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 10;
+var concurrency = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 32;
 var phase = TimeSpan.FromSeconds(seconds);
 const string Key = "bench-key-0123456789abcdef";
 
@@ -98,6 +102,23 @@ Console.WriteLine("POST, closed loop (Reframe: validated, committed to SQLite wi
 Console.WriteLine($"  bare constant     {barePost}");
 Console.WriteLine($"  Reframe POST      {reframePost}");
 Console.WriteLine($"  ratio Reframe/bare throughput: {reframePost.PerSecond / barePost.PerSecond:0.00}x; durable POST {reframePost.PerSecond:0}/s (target >= 1,000/s)");
+
+if (jsonPath is not null)
+{
+    var report = new
+    {
+        cores = Environment.ProcessorCount,
+        seconds_per_phase = seconds,
+        concurrency,
+        load_average = File.ReadAllText("/proc/loadavg").Split(' ')[0],
+        get_closed_loop = new { bare = bareGet, queued = reframeGet, running = runningGet, completed = finishedGet },
+        get_open_loop_2000 = new { bare = bareGetRate, queued = reframeGetRate, running = runningGetRate, completed = finishedGetRate },
+        post_closed_loop = new { bare = barePost, reframe = reframePost },
+    };
+    Directory.CreateDirectory(Path.GetDirectoryName(jsonPath)!);
+    await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+    Console.WriteLine($"wrote {jsonPath}");
+}
 
 await reframe.StopAsync();
 await finisher.StopAsync();

@@ -9,6 +9,9 @@ using Reframe.Media;
 // Classic engine end to end (probe, decode, fill, encode) against one ffmpeg process doing the same blur-fill
 // with its own filters, same input and x264 settings, alternating runs; then peak memory by clip length.
 //   dotnet run -c Release --project bench/Reframe.Bench.Media [-- --runs 3] [--cli NAME=PATH ...] [--skip-lengths]
+//   ... -- --sweep results.csv [--runs 1] [--cli NAME=PATH]: the same side-by-side comparison over clip lengths (17, 81,
+//   241 frames) and source sizes (640x360, 1280x720), written as CSV for bench/plots/plot.py; the first --cli is the
+//   cold `reframe run` (without one, a cold child process of this benchmark stands in for it).
 // --cli times `reframe run` (a built or published CLI) as a user calls it, cold, in the same rounds: give two (say
 // before=... after=...) to compare builds side by side under the same load.
 // Internal: "--child <input> <output> <aspect> <resolution> [--warm] [--no-trim]" runs one reframe in this process
@@ -43,6 +46,7 @@ if (args.Length >= 5 && args[0] == "--child")
 }
 
 var runs = 3;
+string? sweepPath = null;
 var clis = new List<(string Name, string Path)>();
 for (var i = 0; i + 1 < args.Length; i++)
 {
@@ -55,11 +59,20 @@ for (var i = 0; i + 1 < args.Length; i++)
         var pair = args[++i].Split('=', 2);
         clis.Add(pair.Length == 2 ? (pair[0], Path.GetFullPath(pair[1])) : ("reframe", Path.GetFullPath(pair[0])));
     }
+    else if (args[i] == "--sweep")
+    {
+        sweepPath = Path.GetFullPath(args[++i]);
+    }
 }
 var work = Directory.CreateTempSubdirectory("reframe-bench-").FullName;
 try
 {
     Console.WriteLine($"Reframe.Bench.Media: {Environment.ProcessorCount} cores, {RuntimeInfoLine()}");
+    if (sweepPath is not null)
+    {
+        await SweepAsync(work, sweepPath, runs, clis.Count > 0 ? clis[0] : null);
+        return 0;
+    }
     var clip81 = MakeClip(work, "in81.mp4", 81);
     Console.WriteLine();
     Console.WriteLine("== Classic engine vs one ffmpeg process, 81 frames 1280x720 -> 480x832 (x264 medium, CRF 18) ==");
@@ -136,10 +149,54 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-static string MakeClip(string work, string name, int frames)
+// One row per (source size, length): medians over the rounds, each round alternating the ffmpeg command, the warm
+// in-process runner and the cold run, so that load swings on a shared machine hit all three alike.
+static async Task SweepAsync(string work, string csvPath, int runs, (string Name, string Path)? cli)
+{
+    var rows = new List<string> { "source,frames,runs,ffmpeg_s,warm_s,cold_s,cold_kind,warm_ratio,cold_ratio,load_before,load_after" };
+    var coldKind = cli is { } c ? $"reframe run ({c.Name})" : "cold child process";
+    foreach (var size in new[] { "640x360", "1280x720" })
+    {
+        foreach (var frames in new[] { 17, 81, 241 })
+        {
+            var loadBefore = LoadAverage();
+            var clip = MakeClip(work, $"sweep-{size}-{frames}.mp4", frames, size);
+            var ffmpeg = new List<double>();
+            var warm = new List<double>();
+            var cold = new List<double>();
+            for (var i = 0; i < runs; i++)
+            {
+                ffmpeg.Add((await RunFfmpegBlurFillAsync(clip, Path.Combine(work, "sweep-ffmpeg.mp4"))).Seconds);
+                warm.Add((await RunChildAsync(clip, Path.Combine(work, "sweep-warm.mp4"), "9:16", "480p", warm: true)).Seconds);
+                cold.Add(cli is { } tool
+                    ? (await CliRun.RunAsync(tool.Path, clip, Path.Combine(work, "sweep-cli.mp4"))).Seconds
+                    : (await RunChildAsync(clip, Path.Combine(work, "sweep-cold.mp4"), "9:16", "480p")).WallSeconds);
+            }
+            var (f, w, k) = (MiddleValue(ffmpeg), MiddleValue(warm), MiddleValue(cold));
+            var row = string.Create(CultureInfo.InvariantCulture,
+                $"{size},{frames},{runs},{f:0.000},{w:0.000},{k:0.000},{coldKind},{w / f:0.000},{k / f:0.000},{loadBefore},{LoadAverage()}");
+            rows.Add(row);
+            Console.WriteLine("  " + row);
+        }
+    }
+    Directory.CreateDirectory(Path.GetDirectoryName(csvPath)!);
+    await File.WriteAllLinesAsync(csvPath, rows);
+    Console.WriteLine($"wrote {csvPath}");
+}
+
+static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+// A true median (the mean of the middle two for an even count), unlike Median below, which takes the upper one.
+static double MiddleValue(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string MakeClip(string work, string name, int frames, string size = "1280x720")
 {
     var path = Path.Combine(work, name);
-    Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=16", "-frames:v", frames.ToString(CultureInfo.InvariantCulture),
+    Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size={size}:rate=16", "-frames:v", frames.ToString(CultureInfo.InvariantCulture),
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", path]);
     return path;
 }
