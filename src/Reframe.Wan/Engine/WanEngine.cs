@@ -159,8 +159,10 @@ public sealed class WanEngine : IVideoEngine, IDisposable
                     int done = window.Index * settings.Steps + p.Step;
                     progress.Report(new TaskProgress(p.Step == p.TotalSteps ? "decoding" : "generating", done, totalSteps, 5 + 90.0 * done / totalSteps));
                 });
+                // The grey reactive video's latent: a VAE encode the first time a window shape is seen, then cached.
+                var reactive = timings.Measure("vae_encode", () => ReactiveLatents(video));
                 var frames = pipeline.GenerateWindow(video, mask, text, job.Seed + window.Index, settings, stepProgress,
-                    cancellationToken, timings, ReactiveLatents(video), stats);                 // [1, 3, L, H, W] in [0, 1]
+                    cancellationToken, timings, reactive, stats);                               // [1, 3, L, H, W] in [0, 1]
                 if (tail is not null && colours is { } target && StitchWindows)
                 {
                     frames = WindowStitching.BlendOverlap(WindowStitching.MatchColours(frames, window.Overlap, target, generatedArea), tail);
