@@ -9,6 +9,7 @@ using Reframe.Bench.Wan;
 //   conv-guard             the convolution guard's cost on the real VAE's shapes
 //   conv-routes [threads]  libtorch's conv3d, conv2d over frames and the direct kernel on the VAEs' channel pairs
 //   cost-model             expected minutes per task of the real model on one H100, from the FLOP count
+//   expert-forward [threads]  the tiny expert's forward at 72/576/7,800 tokens (bench/wan-overhead/run.sh compares)
 string scenario = args.Length > 0 ? args[0] : "denoise-step";
 switch (scenario)
 {
@@ -44,6 +45,9 @@ switch (scenario)
     case ConvRoutesScenario.Name:
         TorchSharp.torch.set_num_threads(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
         ConvRoutesScenario.Run(Console.Out);
+        return 0;
+    case ExpertForwardScenario.Name:
+        ExpertForwardScenario.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1);
         return 0;
     case CostModelScenario.Name:
         CostModelScenario.Run(Console.Out);

@@ -7,6 +7,9 @@ VideoX-Fun code): the same arithmetic as src/Reframe.Wan/Transformer, the way a 
       random bf16 weights at full size, 832x480x81 (32,760 tokens): seconds per forward and TFLOP/s
   python3 wan_expert_forward.py tiny WEIGHTS_DIR CASE_DIR OURS.safetensors
       the tiny parity expert on a parity case (CPU is fine): rel-L2 against the reference output and against ours
+  python3 wan_expert_forward.py tiny-speed WEIGHTS_DIR [--threads N]
+      the tiny expert's forward on the CPU in float32 at 72 / 576 / 7,800 tokens, "tokens ms" per line (median after
+      a warm-up; the grids of bench/Reframe.Bench.Wan's expert-forward, which bench/wan-overhead/run.sh runs beside it)
 """
 import argparse
 import json
@@ -244,6 +247,32 @@ def tiny(weights_dir, case_dir, ours_file):
     return 0 if rel_l2(out, reference) < 1e-4 else 1
 
 
+def tiny_speed(weights_dir, threads):
+    torch.set_num_threads(threads)
+    with open(os.path.join(weights_dir, "config.json")) as f:
+        raw = json.load(f)
+    cfg = {k: raw[k] for k in ("dim", "ffn_dim", "num_heads", "num_layers", "vace_layers", "in_dim", "out_dim", "vace_in_dim",
+                               "text_dim", "text_len", "freq_dim", "eps")}
+    model = Expert(cfg).eval()
+    model.load_state_dict(read_safetensors(os.path.join(weights_dir, "diffusion_pytorch_model.safetensors")), strict=True)
+    g = torch.Generator().manual_seed(3)
+    for f, h, w, repeats in ((2, 12, 12, 40), (4, 24, 24, 15), (5, 60, 104, 3)):
+        x = torch.randn(1, 16, f, h, w, generator=g)
+        vace = torch.randn(1, 96, f, h, w, generator=g)
+        context = torch.randn(16, 32, generator=g)
+        t = torch.tensor([500.0])
+        seconds = []
+        with torch.no_grad():
+            for i in range(repeats + 2):
+                begin = time.perf_counter()
+                model(x, t, vace, [context], 1.0)
+                if i >= 2:
+                    seconds.append(time.perf_counter() - begin)
+        seconds.sort()
+        print(f"{f * (h // 2) * (w // 2)} {seconds[len(seconds) // 2] * 1000:.3f}")
+    return 0
+
+
 def full(device, repeats):
     torch.backends.cuda.matmul.allow_tf32 = False
     kw = dict(device=device, dtype=torch.bfloat16)
@@ -273,9 +302,12 @@ def full(device, repeats):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["full", "tiny"])
+    parser.add_argument("mode", choices=["full", "tiny", "tiny-speed"])
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
     a = parser.parse_args()
+    if a.mode == "tiny-speed":
+        sys.exit(tiny_speed(a.paths[0], a.threads))
     sys.exit(tiny(*a.paths) if a.mode == "tiny" else full(a.device, a.repeats))
