@@ -12,6 +12,13 @@ namespace Reframe.Media.Graph;
 /// </summary>
 internal static class OneProcessReframe
 {
+    /// <summary>
+    /// Whether ffmpeg itself ran and gave up (it exits 1, or 69 for a failed conversion, among its own codes), as opposed
+    /// to never running (126/127: not executable, or the loader could not find its libraries), a signal (128 + n) or no
+    /// status at all (killed, never started).
+    /// </summary>
+    private static bool FfmpegGaveUp(int? exitCode) => exitCode is >= 1 and <= 125;
+
     public static async Task<EngineReport> RunAsync(FfmpegRunner ffmpeg, ReframeJob job, ReframePlan plan, FillGraph fill, bool pasteKeep,
         string? interpolationFilter, IProgress<TaskProgress> progress, CancellationToken cancellationToken)
     {
@@ -29,10 +36,11 @@ internal static class OneProcessReframe
             {
                 await process.WaitForSuccessAsync(settings.EncoderFinishTimeout, cancellationToken);
             }
-            catch (FfmpegException e) when (written == 0)
+            catch (FfmpegException e) when (written == 0 && FfmpegGaveUp(e.ExitCode))
             {
-                // Nothing decoded, so the encoder never opened and ffmpeg failed: the source is the reason, as when the
-                // streaming decoder yields nothing.
+                // Nothing decoded, so the encoder never opened and ffmpeg reported an error: the source is the reason, as
+                // when the streaming decoder yields nothing. Otherwise (127: ffmpeg could not even load, a signal: it
+                // crashed) it is this installation's fault and stays an engine failure.
                 throw new ReframeFailure(TaskErrorNames.UnsupportedMedia, "no frame of the source video could be decoded; the file may be corrupt", e);
             }
         }
