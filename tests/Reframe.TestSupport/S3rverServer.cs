@@ -40,6 +40,16 @@ public sealed partial class S3rverServer : IAsyncDisposable
     /// <summary>A bucket made at start-up.</summary>
     public string Bucket { get; }
 
+    /// <summary>The service's settings that store results in this server's bucket under <paramref name="prefix"/>.</summary>
+    public Dictionary<string, string?> BlobSettings(string prefix) => new()
+    {
+        ["REFRAME_BLOB_URL"] = $"s3://{Bucket}/{prefix}",
+        ["REFRAME_S3_ENDPOINT"] = Endpoint.AbsoluteUri,
+        ["REFRAME_S3_FORCE_PATH_STYLE"] = "true",
+        ["AWS_ACCESS_KEY_ID"] = AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
+    };
+
     /// <summary>Where the objects are stored (s3rver keeps one folder per object key).</summary>
     public string Directory => _directory;
 

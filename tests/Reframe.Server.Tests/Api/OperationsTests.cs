@@ -59,19 +59,14 @@ public sealed class OperationsTests
     {
         var postgres = await PostgresServer.StartDedicatedAsync(durable: false);
         var database = await postgres.CreateDatabaseAsync("ready");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var s3 = (await S3rverServer.StartAsync("ready", port)).KeepDirectory();
         var s3Directory = s3.Directory;
         try
         {
-            await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+            await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>(s3.BlobSettings("r"))
             {
                 ["REFRAME_DATABASE_URL"] = postgres.Url(database),
-                ["REFRAME_BLOB_URL"] = "s3://ready/r",
-                ["REFRAME_S3_ENDPOINT"] = s3.Endpoint.AbsoluteUri,
-                ["REFRAME_S3_FORCE_PATH_STYLE"] = "true",
-                ["AWS_ACCESS_KEY_ID"] = S3rverServer.AccessKeyId,
-                ["AWS_SECRET_ACCESS_KEY"] = S3rverServer.SecretAccessKey,
                 ["REFRAME_WEBHOOK_SECRET"] = "ready-test-webhook-secret-012345",
             });
             using var client = server.Client(null);
@@ -114,10 +109,4 @@ public sealed class OperationsTests
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

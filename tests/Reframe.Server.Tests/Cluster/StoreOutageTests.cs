@@ -19,19 +19,14 @@ public sealed class StoreOutageTests
     {
         var postgres = await PostgresServer.StartDedicatedAsync(durable: false);
         var database = await postgres.CreateDatabaseAsync("outage");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var s3 = (await S3rverServer.StartAsync("outage", port)).KeepDirectory();
         var s3Directory = s3.Directory;
         try
         {
-            await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+            await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>(s3.BlobSettings("o"))
             {
                 ["REFRAME_DATABASE_URL"] = postgres.Url(database),
-                ["REFRAME_BLOB_URL"] = "s3://outage/o",
-                ["REFRAME_S3_ENDPOINT"] = s3.Endpoint.AbsoluteUri,
-                ["REFRAME_S3_FORCE_PATH_STYLE"] = "true",
-                ["AWS_ACCESS_KEY_ID"] = S3rverServer.AccessKeyId,
-                ["AWS_SECRET_ACCESS_KEY"] = S3rverServer.SecretAccessKey,
                 ["REFRAME_WEBHOOK_SECRET"] = "outage-test-webhook-secret-0123",
                 ["REFRAME_POLL_MS"] = "500",
             });
@@ -106,10 +101,4 @@ public sealed class StoreOutageTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
