@@ -32,6 +32,15 @@ for tool in readelf patchelf g++; do
   command -v "$tool" >/dev/null || { echo "fix-libtorchsharp: '$tool' is missing (apt-get install binutils patchelf g++)" >&2; exit 1; }
 done
 
+# The build hard-links copy-local files to the NuGet cache (Directory.Build.props): patch a private copy and move
+# it over the link, so the cache's file (and every other output folder's link to it) stays as shipped.
+private=$(mktemp "$dir/.libLibTorchSharp.XXXXXX")
+trap 'rm -f "$private"' EXIT
+cp "$lib" "$private"
+chmod --reference="$lib" "$private"
+final=$lib
+lib=$private
+
 # --- 1. retarget the version need GLIBCXX_3.4.32 -> GLIBCXX_3.4.30 -------------------------------------
 if grep -q 'Name: GLIBCXX_3\.4\.32' <<<"$versions"; then
   # Section file offset of .gnu.version_r
@@ -65,7 +74,7 @@ patchelf --clear-symbol-version _ZSt21ios_base_library_initv "$lib"
 # --- 3. provide it from a shim library next to it ($ORIGIN is in its RUNPATH) --------------------------
 if [[ ! -f "$dir/$shim_name" ]]; then
   src=$(mktemp --suffix=.cpp)
-  trap 'rm -f "$src"' EXIT
+  trap 'rm -f "$src" "$private"' EXIT
   cat > "$src" <<'CPP'
 #include <ios>
 // GCC 13's libstdc++ exports this to run the <iostream> static initialiser once; older ones initialise
@@ -75,4 +84,6 @@ CPP
   g++ -shared -fPIC -O2 -o "$dir/$shim_name" "$src"
 fi
 grep -q "$shim_name" <<<"$dynamic" || patchelf --add-needed "$shim_name" "$lib"
+mv -f "$lib" "$final"
+lib=$final
 echo "fix-libtorchsharp: patched $lib for this system's libstdc++" >&2

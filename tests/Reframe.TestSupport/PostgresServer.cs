@@ -82,22 +82,24 @@ public sealed class PostgresServer
         server._bin = bin;
         server._options = options;
         await server.StartAgainAsync().ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(bin);
+        await server.CleanUpAfterAsync(Environment.ProcessId).ConfigureAwait(false);
         return server;
     }
 
-    private void Stop(string bin)
+    /// <summary>
+    /// Leaves a watchdog, in a session of its own, that stops the server and deletes its folder (hundreds of MB)
+    /// once process <paramref name="owner"/> has gone. A ProcessExit handler is not enough: the test platform kills
+    /// its test host soon after the last result, before <c>pg_ctl stop</c> and the delete have finished, and every
+    /// run left a data folder behind (CI's disk is finite).
+    /// </summary>
+    private Task CleanUpAfterAsync(int owner)
     {
-        try
-        {
-            RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"], asServer: true).GetAwaiter().GetResult();
-            Directory.Delete(_root, recursive: true);
-        }
-#pragma warning disable CA1031 // best effort at process exit
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
+        var pgCtl = Path.Combine(_bin, "pg_ctl");
+        var stop = _runAs is null ? $"'{pgCtl}'" : $"runuser -u {_runAs} -- '{pgCtl}'";
+        var watchdog = $"while kill -0 {owner} 2>/dev/null; do sleep 1; done; "
+            + $"{stop} -D '{Path.Combine(_root, "data")}' -m immediate -w stop; rm -rf '{_root}'";
+        // setsid -f forks the watchdog into its own session with no inherited output, so the test host's pipes close.
+        return RunProcessAsync("sh", ["-c", $"setsid -f sh -c \"{watchdog}\" </dev/null >/dev/null 2>&1"]);
     }
 
     private static string FindBinaries()
