@@ -10,27 +10,14 @@ namespace Reframe.Media.Frames;
 /// by a background task, so the producer fills the next frame while the encoder swallows this one.
 /// <see cref="CompleteAsync"/> closes stdin and waits for the encoder to finish the file.
 /// </summary>
-public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
+public sealed class RawVideoWriter : RawVideoPipe, IFrameWriter
 {
-    private readonly FfmpegProcess _process;
-    private readonly Channel<byte[]> _frames;
-    private readonly Task _pump;
-    private readonly CancellationTokenSource _stop = new();
     private bool _encoderDone;
 
     public RawVideoWriter(FfmpegProcess process, int width, int height, int queuedFrames = 3)
+        : base(process, width, height, queuedFrames)
     {
-        _process = process;
-        Width = width;
-        Height = height;
-        FrameBytes = checked(width * height * 3);
-        _frames = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Math.Max(1, queuedFrames)) { SingleReader = true, SingleWriter = true });
-        _pump = Task.Run(PumpAsync);
     }
-
-    public int Width { get; }
-    public int Height { get; }
-    public int FrameBytes { get; }
 
     public int FramesWritten { get; private set; }
 
@@ -44,7 +31,7 @@ public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
         {
             return;
         }
-        if (_pump.IsCompleted)
+        if (Pump.IsCompleted)
         {
             await FailFromEncoderAsync(cancellationToken);
             return;
@@ -53,7 +40,7 @@ public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
         frame.Span[..FrameBytes].CopyTo(buffer);
         try
         {
-            await _frames.Writer.WriteAsync(buffer, cancellationToken);
+            await Frames.Writer.WriteAsync(buffer, cancellationToken);
         }
         catch (ChannelClosedException)
         {
@@ -67,37 +54,22 @@ public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
     /// <summary>Sends the end of the stream and waits (bounded) for the encoder to exit successfully.</summary>
     public async Task CompleteAsync(TimeSpan finishTimeout, CancellationToken cancellationToken)
     {
-        _frames.Writer.TryComplete();
+        Frames.Writer.TryComplete();
         try
         {
-            await _pump.WaitAsync(cancellationToken);
+            await Pump.WaitAsync(cancellationToken);
         }
         catch (IOException)
         {
             // the encoder closed its input early; its exit code and stderr tell why
         }
-        await _process.WaitForSuccessAsync(finishTimeout, cancellationToken);
+        await Process.WaitForSuccessAsync(finishTimeout, cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    protected override Task HaltProcessAsync()
     {
-        _frames.Writer.TryComplete();
-        await _stop.CancelAsync();
-        await _process.StopAsync();
-        try
-        {
-            await _pump;
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // stopping early is the point of disposing
-        }
-        while (_frames.Reader.TryRead(out var left))
-        {
-            ArrayPool<byte>.Shared.Return(left);
-        }
-        await _process.DisposeAsync();
-        _stop.Dispose();
+        Frames.Writer.TryComplete();
+        return Process.StopAsync();
     }
 
     /// <summary>
@@ -106,31 +78,31 @@ public sealed class RawVideoWriter : IFrameWriter, IAsyncDisposable
     /// </summary>
     private async Task FailFromEncoderAsync(CancellationToken cancellationToken)
     {
-        await _process.WaitForSuccessAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        await Process.WaitForSuccessAsync(TimeSpan.FromSeconds(10), cancellationToken);
         _encoderDone = true;
     }
 
-    private async Task PumpAsync()
+    protected override async Task PumpAsync()
     {
-        var stdin = _process.StandardInput;
+        var stdin = Process.StandardInput;
         try
         {
-            await foreach (var buffer in _frames.Reader.ReadAllAsync(_stop.Token))
+            await foreach (var buffer in Frames.Reader.ReadAllAsync(Stopping))
             {
                 try
                 {
-                    await stdin.WriteAsync(buffer.AsMemory(0, FrameBytes), _stop.Token);
+                    await stdin.WriteAsync(buffer.AsMemory(0, FrameBytes), Stopping);
                 }
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-            await stdin.FlushAsync(_stop.Token);
+            await stdin.FlushAsync(Stopping);
         }
         finally
         {
-            _frames.Writer.TryComplete();
+            Frames.Writer.TryComplete();
             try
             {
                 stdin.Close();

@@ -75,7 +75,7 @@ internal static class StorageComposition
 
     private static void AddBlobs(IServiceCollection services, ReframeSettings settings)
     {
-        if (settings.Blobs is not { } s3)
+        if (settings.Blobs is not { } blobs)
         {
             services.TryAddSingleton<IBlobStore>(_ =>
             {
@@ -85,16 +85,7 @@ internal static class StorageComposition
             });
             return;
         }
-        services.TryAddSingleton<IBlobStore>(_ => new S3BlobStore(new S3BlobStoreOptions
-        {
-            Bucket = s3.Bucket,
-            Prefix = s3.Prefix,
-            Endpoint = s3.Endpoint,
-            Region = s3.Region,
-            ForcePathStyle = s3.ForcePathStyle,
-            AccessKeyId = s3.AccessKeyId,
-            SecretAccessKey = s3.SecretAccessKey,
-        }));
+        services.TryAddSingleton<IBlobStore>(_ => new S3BlobStore(blobs.S3));
     }
 }
 

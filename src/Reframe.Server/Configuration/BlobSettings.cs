@@ -1,4 +1,6 @@
 using Reframe.Core.Configuration;
+using Reframe.Storage.S3;
+
 namespace Reframe.Server.Configuration;
 
 /// <summary>
@@ -8,13 +10,8 @@ namespace Reframe.Server.Configuration;
 /// </summary>
 public sealed record BlobSettings
 {
-    public required string Bucket { get; init; }
-    public string Prefix { get; init; } = "";
-    public Uri? Endpoint { get; init; }
-    public string? Region { get; init; }
-    public bool ForcePathStyle { get; init; }
-    public string? AccessKeyId { get; init; }
-    public string? SecretAccessKey { get; init; }
+    /// <summary>The bucket and how to reach it, as the S3 store takes it.</summary>
+    public required S3BlobStoreOptions S3 { get; init; }
 
     /// <summary><c>REFRAME_BLOB_PUBLIC_URLS=presigned</c>: result URLs answer with a redirect to a short-lived presigned URL.</summary>
     public bool PresignedPublicUrls { get; init; }
@@ -49,7 +46,7 @@ public sealed record BlobSettings
             throw new SettingException($"REFRAME_S3_ENDPOINT='{rawEndpoint}' is not an absolute http(s) URL.");
         }
         var pathStyle = configuration["REFRAME_S3_FORCE_PATH_STYLE"];
-        return new BlobSettings
+        var s3 = new S3BlobStoreOptions
         {
             Bucket = url.Host,
             Prefix = prefix.Length == 0 ? "" : prefix + "/",
@@ -63,7 +60,7 @@ public sealed record BlobSettings
             },
             AccessKeyId = configuration["AWS_ACCESS_KEY_ID"],
             SecretAccessKey = configuration["AWS_SECRET_ACCESS_KEY"],
-            PresignedPublicUrls = presigned,
         };
+        return new BlobSettings { S3 = s3, PresignedPublicUrls = presigned };
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Reframe.Core.Blobs;
+using Reframe.Storage.Streams;
 
 namespace Reframe.Storage.Files;
 

@@ -6,6 +6,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Reframe.Core.Blobs;
+using Reframe.Storage.Streams;
 
 namespace Reframe.Storage.S3;
 
@@ -149,7 +150,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             return info is null ? null : new BlobContent(Stream.Null, info.Length, 0, info.Length, DefaultContentType(key));
         }
         var (offset, total) = ParseContentRange(response.ContentRange, response.ContentLength);
-        return new BlobContent(new ResponseStream(response), offset, response.ContentLength, total,
+        return new BlobContent(new BoundedReadStream(response.ResponseStream, response.ContentLength, owner: response), offset, response.ContentLength, total,
             string.IsNullOrEmpty(response.Headers.ContentType) ? DefaultContentType(key) : response.Headers.ContentType);
     }
 
@@ -235,34 +236,5 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var offset = long.Parse(spec[..dash], CultureInfo.InvariantCulture);
         var total = slash >= 0 && spec[(slash + 1)..] != "*" ? long.Parse(spec[(slash + 1)..], CultureInfo.InvariantCulture) : offset + length;
         return (offset, total);
-    }
-
-    /// <summary>The response body, disposing the response (and its connection) with it.</summary>
-    private sealed class ResponseStream(GetObjectResponse response) : Stream
-    {
-        private readonly Stream _inner = response.ResponseStream;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => response.ContentLength;
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-        public override int Read(Span<byte> buffer) => _inner.Read(buffer);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, cancellationToken);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _inner.ReadAsync(buffer, offset, count, cancellationToken);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                response.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }

@@ -71,23 +71,19 @@ public sealed class SqliteDatabase : IAsyncDisposable
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            Interlocked.Increment(ref _writeVersion);
-            return work(_writer);
-        }
-        finally
-        {
-            Interlocked.Increment(ref _writeVersion);
-            _writeLock.Release();
-        }
+        return WriteHoldingLock(work);
     }
 
     /// <summary>Runs <paramref name="work"/> on the writer connection, alone, blocking the caller (start-up only).</summary>
     public T WriteNow<T>(Func<SqliteConnection, T> work)
     {
         _writeLock.Wait();
+        return WriteHoldingLock(work);
+    }
+
+    /// <summary>The write itself, once the caller holds the write lock; releases it.</summary>
+    private T WriteHoldingLock<T>(Func<SqliteConnection, T> work)
+    {
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

@@ -83,7 +83,7 @@ public sealed partial class DeploymentConfigurationTests
         values["REFRAME_ROLE"] = role;
         var settings = Parse(values);
         Assert.Equal((Enum.Parse<ReframeRole>(role, ignoreCase: true), "reframe", "results-store/", true),
-            (settings.Role, settings.Blobs!.Bucket, settings.Blobs.Prefix, settings.Blobs.ForcePathStyle));
+            (settings.Role, settings.Blobs!.S3.Bucket, settings.Blobs.S3.Prefix, settings.Blobs.S3.ForcePathStyle));
         Assert.StartsWith("postgres://", settings.DatabaseUrl, StringComparison.Ordinal);
     }
 

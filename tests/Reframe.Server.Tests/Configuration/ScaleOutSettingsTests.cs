@@ -44,8 +44,9 @@ public sealed class ScaleOutSettingsTests
             ("REFRAME_S3_REGION", "eu-west-1"), ("REFRAME_S3_FORCE_PATH_STYLE", "true"), ("AWS_ACCESS_KEY_ID", "id"),
             ("AWS_SECRET_ACCESS_KEY", "secret"), ("REFRAME_BLOB_PUBLIC_URLS", "presigned")).Blobs!;
         Assert.Equal(("media", "reframe/prod/", "http://127.0.0.1:9000/", "eu-west-1", true, "id", "secret", true),
-            (blobs.Bucket, blobs.Prefix, blobs.Endpoint!.AbsoluteUri, blobs.Region, blobs.ForcePathStyle, blobs.AccessKeyId, blobs.SecretAccessKey, blobs.PresignedPublicUrls));
-        Assert.Equal("", Read(("REFRAME_BLOB_URL", "s3://media")).Blobs!.Prefix);
+            (blobs.S3.Bucket, blobs.S3.Prefix, blobs.S3.Endpoint!.AbsoluteUri, blobs.S3.Region, blobs.S3.ForcePathStyle, blobs.S3.AccessKeyId,
+                blobs.S3.SecretAccessKey, blobs.PresignedPublicUrls));
+        Assert.Equal("", Read(("REFRAME_BLOB_URL", "s3://media")).Blobs!.S3.Prefix);
     }
 
     [Theory]

@@ -1,7 +1,11 @@
-namespace Reframe.Storage.Files;
+namespace Reframe.Storage.Streams;
 
-/// <summary>Reads at most a given number of bytes from an inner stream (a range of a file), then ends.</summary>
-internal sealed class BoundedReadStream(Stream inner, long length) : Stream
+/// <summary>
+/// Reads at most a given number of bytes from an inner stream (a range of a file, an S3 response body), then ends.
+/// Disposing it disposes the inner stream and <paramref name="owner"/>, what the inner stream came from (an HTTP
+/// response that holds a connection).
+/// </summary>
+internal sealed class BoundedReadStream(Stream inner, long length, IDisposable? owner = null) : Stream
 {
     private readonly long _length = length;
     private long _remaining = length;
@@ -49,6 +53,7 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         if (disposing)
         {
             inner.Dispose();
+            owner?.Dispose();
         }
         base.Dispose(disposing);
     }
