@@ -21,6 +21,12 @@ public interface IWebhookOutbox
     /// </summary>
     Task<IReadOnlyList<WebhookDelivery>> ClaimDueAsync(TimeSpan claimFor, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives back a claim without an attempt (the dispatcher is stopping): the delivery is due again now, for the next
+    /// process or another node, instead of when the claim would have lapsed. No effect once anyone recorded an attempt.
+    /// </summary>
+    Task ReleaseClaimAsync(WebhookDelivery delivery, CancellationToken cancellationToken);
+
     /// <summary>The task ended: fix the body and make the delivery due now. No effect unless it was waiting.</summary>
     Task MarkReadyAsync(string deliveryId, string body, CancellationToken cancellationToken);
 

@@ -70,6 +70,20 @@ internal sealed class PostgresWebhookOutbox : IWebhookOutbox
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task ReleaseClaimAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        await using var cmd = _db.CreateCommand("""
+            UPDATE reframe_webhook_deliveries SET next_attempt_at = @now
+            WHERE delivery_id = @delivery AND state = @pending AND attempts = @attempts
+            """);
+        cmd.Parameters.AddWithValue("pending", (short)WebhookDeliveryState.Pending);
+        cmd.Parameters.AddWithValue("attempts", delivery.Attempts);
+        cmd.Parameters.AddWithValue("now", Now());
+        cmd.Parameters.AddWithValue("delivery", delivery.DeliveryId);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public Task MarkDeliveredAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);

@@ -109,6 +109,20 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
+    public Task ReleaseClaimAsync(WebhookDelivery delivery, CancellationToken cancellationToken) =>
+        WriteAsync(command =>
+        {
+            command.CommandText = """
+                UPDATE webhook_deliveries SET next_attempt_at = $now
+                WHERE delivery_id = $delivery AND state = $pending AND attempts = $attempts
+                """;
+            command.Parameters.AddWithValue("$pending", (int)WebhookDeliveryState.Pending);
+            command.Parameters.AddWithValue("$attempts", delivery.Attempts);
+            command.Parameters.AddWithValue("$now", Now());
+            command.Parameters.AddWithValue("$delivery", delivery.DeliveryId);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
     public Task MarkDeliveredAsync(WebhookDelivery delivery, CancellationToken cancellationToken) =>
         UpdateAsync(delivery.DeliveryId, WebhookDeliveryState.Delivered, null, delivery.Attempts + 1, 0, null, cancellationToken);
 

@@ -132,7 +132,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            return; // not an attempt: the next process retries it
+            // Not an attempt: due again at once for the next process or another node, not when the claim lapses.
+            await _outbox.ReleaseClaimAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+            return;
         }
         catch (OperationCanceledException)
         {

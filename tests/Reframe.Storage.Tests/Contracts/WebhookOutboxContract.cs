@@ -73,6 +73,31 @@ public abstract class WebhookOutboxContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReleaseClaimAsync_MakesTheDeliveryDueAtOnce_UnlessAnAttemptWasRecorded()
+    {
+        var other = await OpenAnotherNodeAsync();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            await _outbox.TrackAsync(Guid.NewGuid(), "owner", "https://example.com/hook", "http://api", None);
+        }
+        foreach (var w in await _outbox.WaitingAsync(None))
+        {
+            await _outbox.MarkReadyAsync(w.DeliveryId, "{}", None);
+        }
+        var claimed = await _outbox.ClaimDueAsync(TimeSpan.FromMinutes(10), 10, None);
+        Assert.Equal(2, claimed.Count);
+        Assert.Empty(await other.ClaimDueAsync(TimeSpan.FromMinutes(10), 10, None));
+
+        // The first was attempted before a stale release arrives; the second never was.
+        await _outbox.MarkFailedAttemptAsync(claimed[0], "HTTP 500", Time.GetUtcNow().AddMinutes(5), None);
+        await _outbox.ReleaseClaimAsync(claimed[0], None);
+        await _outbox.ReleaseClaimAsync(claimed[1], None);
+
+        var again = Assert.Single(await other.ClaimDueAsync(TimeSpan.FromMinutes(10), 10, None));
+        Assert.Equal((claimed[1].DeliveryId, 0), (again.DeliveryId, again.Attempts));
+    }
+
+    [Fact]
     public async Task Attempts_AreRecorded_AndFinishedRecordsArePurged()
     {
         var delivered = Guid.NewGuid();
