@@ -57,50 +57,26 @@ public sealed class OperationsTests
     [Trait("Category", "Slow")]
     public async Task Ready_Answers503NamingTheStoreThatIsDown_AndRecovers()
     {
-        var postgres = await PostgresServer.StartDedicatedAsync(durable: false);
-        var database = await postgres.CreateDatabaseAsync("ready");
-        var port = LoopbackPorts.Free();
-        var s3 = (await S3rverServer.StartAsync("ready", port)).KeepDirectory();
-        var s3Directory = s3.Directory;
-        try
-        {
-            await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>(s3.BlobSettings("r"))
-            {
-                ["REFRAME_DATABASE_URL"] = postgres.Url(database),
-                ["REFRAME_WEBHOOK_SECRET"] = "ready-test-webhook-secret-012345",
-            });
-            using var client = server.Client(null);
-            var (status, body) = await ReadyAsync(client);
-            Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
-            Assert.All(body["checks"]!.AsObject(), c => Assert.Equal("ok", c.Value!.GetValue<string>()));
+        await using var stores = await OutageStores.StartAsync("ready");
+        await using var server = await InProcessServer.StartAsync(stores.ServiceSettings("r"));
+        using var client = server.Client(null);
+        var (status, body) = await ReadyAsync(client);
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        Assert.All(body["checks"]!.AsObject(), c => Assert.Equal("ok", c.Value!.GetValue<string>()));
 
-            await s3.DisposeAsync();
-            (status, body) = await ReadyAsync(client);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-            Assert.NotEqual("ok", body["checks"]!["blob_store"]!.GetValue<string>());
-            Assert.Equal("ok", body["checks"]!["task_store"]!.GetValue<string>());
+        await stores.StopBlobStoreAsync();
+        (status, body) = await ReadyAsync(client);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.NotEqual("ok", body["checks"]!["blob_store"]!.GetValue<string>());
+        Assert.Equal("ok", body["checks"]!["task_store"]!.GetValue<string>());
 
-            s3 = (await S3rverServer.StartAsync("ready", port, s3Directory)).KeepDirectory();
-            await postgres.StopAsync();
-            (status, body) = await ReadyAsync(client);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-            Assert.NotEqual("ok", body["checks"]!["task_store"]!.GetValue<string>());
-            Assert.Equal("ok", body["checks"]!["blob_store"]!.GetValue<string>());
-            Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync("/healthz/live")).StatusCode);
-        }
-        finally
-        {
-            await s3.DisposeAsync();
-            Directory.Delete(s3Directory, recursive: true);
-            try
-            {
-                await postgres.StopAsync();
-            }
-            catch (InvalidOperationException)
-            {
-                // already down
-            }
-        }
+        await stores.StartBlobStoreAgainAsync();
+        await stores.Postgres.StopAsync();
+        (status, body) = await ReadyAsync(client);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.NotEqual("ok", body["checks"]!["task_store"]!.GetValue<string>());
+        Assert.Equal("ok", body["checks"]!["blob_store"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync("/healthz/live")).StatusCode);
     }
 
     private static async Task<(HttpStatusCode Status, JsonNode Body)> ReadyAsync(ApiClient client)

@@ -17,72 +17,47 @@ public sealed class StoreOutageTests
     [Trait("Category", "Slow")]
     public async Task Outages_GiveClearRetryableErrors_AndLoseNothing()
     {
-        var postgres = await PostgresServer.StartDedicatedAsync(durable: false);
-        var database = await postgres.CreateDatabaseAsync("outage");
-        var port = LoopbackPorts.Free();
-        var s3 = (await S3rverServer.StartAsync("outage", port)).KeepDirectory();
-        var s3Directory = s3.Directory;
-        try
+        await using var stores = await OutageStores.StartAsync("outage");
+        await using var server = await InProcessServer.StartAsync(stores.ServiceSettings("o", ("REFRAME_POLL_MS", "500")));
+        using var client = server.Client();
+        var clip = await Tools.DataUriAsync(await Tools.ClipAsync(96, 72, 9, 8));
+        var body = new { model = ApiClient.Model, video_url = clip, aspect_ratio = "16:9", video_write_mode = "fast" };
+        var first = await client.WaitForEndAsync(await client.SubmitAsync(body), TimeSpan.FromMinutes(1));
+        var path = new Uri(first["video"]!["url"]!.GetValue<string>()).PathAndQuery;
+        var bytes = await client.Http.GetByteArrayAsync(path);
+
+        // The object store goes down.
+        await stores.StopBlobStoreAsync();
+        using (var download = await client.Http.GetAsync(path))
         {
-            await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>(s3.BlobSettings("o"))
-            {
-                ["REFRAME_DATABASE_URL"] = postgres.Url(database),
-                ["REFRAME_WEBHOOK_SECRET"] = "outage-test-webhook-secret-0123",
-                ["REFRAME_POLL_MS"] = "500",
-            });
-            using var client = server.Client();
-            var clip = await Tools.DataUriAsync(await Tools.ClipAsync(96, 72, 9, 8));
-            var body = new { model = ApiClient.Model, video_url = clip, aspect_ratio = "16:9", video_write_mode = "fast" };
-            var first = await client.WaitForEndAsync(await client.SubmitAsync(body), TimeSpan.FromMinutes(1));
-            var path = new Uri(first["video"]!["url"]!.GetValue<string>()).PathAndQuery;
-            var bytes = await client.Http.GetByteArrayAsync(path);
-
-            // The object store goes down.
-            await s3.DisposeAsync();
-            using (var download = await client.Http.GetAsync(path))
-            {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, download.StatusCode);
-                Assert.NotNull(download.Headers.RetryAfter);
-            }
-            var waiting = await client.SubmitAsync(body);
-            await Task.Delay(TimeSpan.FromSeconds(4));
-            var (_, during, _) = await client.GetAsync(waiting);
-            Assert.NotEqual("error", during!["status"]!.GetValue<string>()); // handed back, not failed
-
-            // It comes back (same port, same objects): the waiting task completes, the old result downloads again.
-            s3 = (await S3rverServer.StartAsync("outage", port, s3Directory)).KeepDirectory();
-            var done = await client.WaitForEndAsync(waiting, TimeSpan.FromMinutes(1));
-            Assert.Equal("completed", done["status"]!.GetValue<string>());
-            Assert.Equal(bytes, await client.Http.GetByteArrayAsync(path));
-
-            // The database goes down: submissions and reads answer 503 with Retry-After.
-            await postgres.StopAsync();
-            var (status, error, response) = await client.PostAsync(body);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-            Assert.Contains("Retry", error!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-            Assert.NotNull(response.Headers.RetryAfter);
-            // A finished task is still served from the node's cache of final snapshots; anything else needs the database.
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(waiting)).Status);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync($"{Guid.NewGuid()}:{ApiClient.Model}")).Status);
-
-            // And comes back: the same service accepts and runs tasks again.
-            await postgres.StartAgainAsync();
-            var again = await RetryAsync(() => client.SubmitAsync(body));
-            Assert.Equal("completed", (await client.WaitForEndAsync(again, TimeSpan.FromMinutes(1)))["status"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, download.StatusCode);
+            Assert.NotNull(download.Headers.RetryAfter);
         }
-        finally
-        {
-            await s3.DisposeAsync();
-            Directory.Delete(s3Directory, recursive: true);
-            try
-            {
-                await postgres.StopAsync();
-            }
-            catch (InvalidOperationException)
-            {
-                // already down (the test failed while it was)
-            }
-        }
+        var waiting = await client.SubmitAsync(body);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var (_, during, _) = await client.GetAsync(waiting);
+        Assert.NotEqual("error", during!["status"]!.GetValue<string>()); // handed back, not failed
+
+        // It comes back (same port, same objects): the waiting task completes, the old result downloads again.
+        await stores.StartBlobStoreAgainAsync();
+        var done = await client.WaitForEndAsync(waiting, TimeSpan.FromMinutes(1));
+        Assert.Equal("completed", done["status"]!.GetValue<string>());
+        Assert.Equal(bytes, await client.Http.GetByteArrayAsync(path));
+
+        // The database goes down: submissions and reads answer 503 with Retry-After.
+        await stores.Postgres.StopAsync();
+        var (status, error, response) = await client.PostAsync(body);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("Retry", error!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.RetryAfter);
+        // A finished task is still served from the node's cache of final snapshots; anything else needs the database.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(waiting)).Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync($"{Guid.NewGuid()}:{ApiClient.Model}")).Status);
+
+        // And comes back: the same service accepts and runs tasks again.
+        await stores.Postgres.StartAgainAsync();
+        var again = await RetryAsync(() => client.SubmitAsync(body));
+        Assert.Equal("completed", (await client.WaitForEndAsync(again, TimeSpan.FromMinutes(1)))["status"]!.GetValue<string>());
     }
 
     /// <summary>The first request after a database restart may meet a pooled connection the restart broke.</summary>
