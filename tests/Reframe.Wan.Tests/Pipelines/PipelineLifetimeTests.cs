@@ -23,7 +23,7 @@ public class PipelineLifetimeTests
         using var vaceContext = randn([96, 3, 6, 8]);
         using var prompt = randn([9, 32]);
         using var negative = randn([14, 32]);
-        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new NoVae());
+        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new LoopOnlyVae());
         var settings = new SamplingSettings(Steps: 6, GuidanceScale: 5, Shift: 12, Sampler.UniPC);
 
         // A first run lets each expert build what it keeps for the grid (its RoPE tables); then nothing may grow.
@@ -51,7 +51,7 @@ public class PipelineLifetimeTests
         using var scope = NewDisposeScope();
         using var cancellation = new CancellationTokenSource();
         var steps = new List<int>();
-        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new NoVae());
+        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new LoopOnlyVae());
         var progress = new SynchronousProgress<DenoiseProgress>(p =>
         {
             steps.Add(p.Step);
@@ -74,11 +74,5 @@ public class PipelineLifetimeTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         return DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-    }
-
-    private sealed class NoVae : IWanVae
-    {
-        public Tensor Encode(Tensor video) => throw new InvalidOperationException();
-        public Tensor Decode(Tensor latents) => throw new InvalidOperationException();
     }
 }

@@ -46,14 +46,11 @@ public class PipelineParityTests(ITestOutputHelper output)
     public void Denoise_ReproducesReferenceLoop_FromSavedVaceContext(string caseName)
     {
         using var scope = NewDisposeScope();
-        var directory = CaseFiles.CaseDirectory("pipeline", caseName);
-        var caseJson = CaseFiles.ReadCaseJson(directory);
-        var inputs = CaseFiles.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
-        var outputs = CaseFiles.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
-        var intermediates = CaseFiles.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
-        var experts = caseJson.GetProperty("experts");
-        using var high = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("high_noise_model").GetProperty("folder").GetString()!));
-        using var low = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("low_noise_model").GetProperty("folder").GetString()!));
+        var pipelineCase = PipelineCase.Load("pipeline", caseName);
+        var (_, caseJson, inputs, outputs, intermediates) = pipelineCase;
+        var experts = pipelineCase.LoadExperts();
+        using var high = experts.High;
+        using var low = experts.Low;
         var settings = Settings(caseJson);
 
         // The expert used at every step must be the case's.
@@ -70,14 +67,14 @@ public class PipelineParityTests(ITestOutputHelper output)
             ["latents"] = ("latents_per_step", 2e-4),
         };
 
-        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new UnusedVae());
+        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new LoopOnlyVae());
         var final = pipeline.Denoise(
             inputs["initial_latents"], intermediates["vace_context"], inputs["prompt_embeds"], inputs["negative_prompt_embeds"],
             settings, new SynchronousProgress<DenoiseProgress>(p => usedExperts.Add(p.Expert)), CancellationToken.None,
             (name, step, actual) =>
             {
                 var (savedName, _) = stepNames[name];
-                var reference = (intermediates.TryGetValue(savedName, out var i) ? i : outputs[savedName])[step];
+                var reference = pipelineCase.Saved(savedName, step);
                 double error = CaseFiles.RelativeL2(actual.squeeze(0), reference);
                 worst[name] = Math.Max(worst.GetValueOrDefault(name), error);
             });
@@ -98,14 +95,11 @@ public class PipelineParityTests(ITestOutputHelper output)
     public void Pipeline_FromVideoAndMask_MatchesReference_ThroughVaeAndLoop(string caseName)
     {
         using var scope = NewDisposeScope();
-        var directory = CaseFiles.CaseDirectory("pipeline", caseName);
-        var caseJson = CaseFiles.ReadCaseJson(directory);
-        var inputs = CaseFiles.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
-        var outputs = CaseFiles.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
-        var intermediates = CaseFiles.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
-        var experts = caseJson.GetProperty("experts");
-        using var high = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("high_noise_model").GetProperty("folder").GetString()!));
-        using var low = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("low_noise_model").GetProperty("folder").GetString()!));
+        var pipelineCase = PipelineCase.Load("pipeline", caseName);
+        var (directory, caseJson, inputs, outputs, intermediates) = pipelineCase;
+        var experts = pipelineCase.LoadExperts();
+        using var high = experts.High;
+        using var low = experts.Low;
         using var vae = WanVaeAdapter.Load(Path.Combine(directory, caseJson.GetProperty("vae").GetProperty("file").GetString()!), WanRuntime.CpuFloat32);
 
         // VACE context through the VAE (two encodes) and the mask fold.
@@ -137,11 +131,6 @@ public class PipelineParityTests(ITestOutputHelper output)
     }
 
     /// <summary>The loop never touches the VAE; this one fails loudly if it did.</summary>
-    private sealed class UnusedVae : IWanVae
-    {
-        public Tensor Encode(Tensor video) => throw new InvalidOperationException("the loop must not encode");
-        public Tensor Decode(Tensor latents) => throw new InvalidOperationException("the loop must not decode");
-    }
 }
 
 /// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>

@@ -38,27 +38,24 @@ public class StepCacheParityTests(ITestOutputHelper output)
     public void Denoise_TakesTheReferencesCacheDecisions_AndMatchesItsOutputs(string kind, string caseName)
     {
         using var scope = NewDisposeScope();
-        var directory = CaseFiles.CaseDirectory(kind, caseName);
-        var caseJson = CaseFiles.ReadCaseJson(directory);
-        var inputs = CaseFiles.LoadTensors(Path.Combine(directory, "inputs.safetensors"));
-        var outputs = CaseFiles.LoadTensors(Path.Combine(directory, "outputs.safetensors"));
-        var intermediates = CaseFiles.LoadTensors(Path.Combine(directory, "intermediates.safetensors"));
-        var experts = caseJson.GetProperty("experts");
-        using var high = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("high_noise_model").GetProperty("folder").GetString()!));
-        using var low = TransformerParityTests.LoadModel(Path.Combine(directory, experts.GetProperty("low_noise_model").GetProperty("folder").GetString()!));
+        var pipelineCase = PipelineCase.Load(kind, caseName);
+        var (_, caseJson, inputs, outputs, intermediates) = pipelineCase;
+        var experts = pipelineCase.LoadExperts();
+        using var high = experts.High;
+        using var low = experts.Low;
         var settings = Settings(caseJson);
         output.WriteLine($"TeaCache threshold {settings.TeaCache!.Threshold}, {settings.TeaCache.SkipStartSteps} uncached first steps, cfg_skip_ratio {settings.CfgSkipRatio}");
 
         var worst = new Dictionary<string, double>();
         var stats = new DenoiseStats();
-        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new NoVae());
+        var pipeline = new ReframePipeline(new ResidentExpertSource(high, low), new LoopOnlyVae());
         var final = pipeline.Denoise(
             inputs["initial_latents"], intermediates["vace_context"], inputs["prompt_embeds"], inputs["negative_prompt_embeds"],
             settings, null, CancellationToken.None,
             (name, step, actual) =>
             {
                 string saved = name == "latents" ? "latents_per_step" : name;
-                var reference = (intermediates.TryGetValue(saved, out var i) ? i : outputs[saved])[step];
+                var reference = pipelineCase.Saved(saved, step);
                 worst[saved] = Math.Max(worst.GetValueOrDefault(saved), CaseFiles.RelativeL2(actual.squeeze(0), reference));
             },
             stats);
@@ -143,11 +140,5 @@ public class StepCacheParityTests(ITestOutputHelper output)
                 teacache.GetProperty("coefficients").EnumerateArray().Select(c => c.GetDouble()).ToList()),
             CfgSkipRatio = spec.TryGetProperty("cfg_skip_ratio", out var ratio) ? ratio.GetDouble() : 0,
         };
-    }
-
-    private sealed class NoVae : IWanVae
-    {
-        public Tensor Encode(Tensor video) => throw new InvalidOperationException("the loop must not encode");
-        public Tensor Decode(Tensor latents) => throw new InvalidOperationException("the loop must not decode");
     }
 }
