@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Reframe.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -87,7 +86,7 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
             Assert.Equal(ids.Count, tokens.Distinct().Count());
             var files = Directory.GetFiles(Path.Combine(dataDir, "results")).Select(f => Path.GetFileNameWithoutExtension(f)!).Order().ToList();
             Assert.Equal(tokens.Order().ToList(), files); // none lost, none duplicated, no orphan
-            Assert.Equal("ok", IntegrityCheck(dataDir));
+            Assert.Equal("ok", TaskRows.IntegrityCheck(dataDir));
             output.WriteLine($"{ids.Count} tasks, attempts: {string.Join(",", final.Select(r => r.Attempts))}");
         }
         finally
@@ -118,13 +117,4 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
     private static bool IsMidGeneration(JsonNode body) =>
         body["status"]!.GetValue<string>() == "generating"
         && body["meta"]?["progress"]?["stage"]?.GetValue<string>() is "generating" or "encoding";
-
-    private static string IntegrityCheck(string dataDirectory)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "reframe.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA integrity_check";
-        return (string)command.ExecuteScalar()!;
-    }
 }

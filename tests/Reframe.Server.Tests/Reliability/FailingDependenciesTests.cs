@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Reframe.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -121,7 +120,7 @@ public sealed class FailingDependenciesTests(ITestOutputHelper output)
                 using var download = new HttpClient();
                 Assert.Equal(done["video"]!["file_size"]!.GetValue<long>(), (await download.GetByteArrayAsync(done["video"]!["url"]!.GetValue<string>())).LongLength);
             }
-            Assert.Equal("ok", IntegrityCheck(dataDir));
+            Assert.Equal("ok", TaskRows.IntegrityCheck(dataDir));
             Assert.Empty(Directory.GetFiles(Path.Combine(dataDir, "work"), "*", SearchOption.AllDirectories));
         }
         finally
@@ -139,14 +138,5 @@ public sealed class FailingDependenciesTests(ITestOutputHelper output)
         })!;
         await mount.WaitForExitAsync();
         return mount.ExitCode == 0;
-    }
-
-    private static string IntegrityCheck(string dataDirectory)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "reframe.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA integrity_check";
-        return (string)command.ExecuteScalar()!;
     }
 }
