@@ -22,16 +22,21 @@ public sealed class WanCrossAttention : nn.Module
     private readonly RmsNorm norm_q;
     private readonly RmsNorm norm_k;
 
-    public WanCrossAttention(int dim, int heads, double eps, Device? device, ScalarType? dtype) : base(nameof(WanCrossAttention))
+    public WanCrossAttention(int dim, int heads, double eps, ModuleInit init) : base(nameof(WanCrossAttention))
     {
         _heads = heads;
-        q = nn.Linear(dim, dim, device: device, dtype: dtype);
-        k = nn.Linear(dim, dim, device: device, dtype: dtype);
-        v = nn.Linear(dim, dim, device: device, dtype: dtype);
-        o = nn.Linear(dim, dim, device: device, dtype: dtype);
-        norm_q = new RmsNorm(dim, eps, device, dtype);
-        norm_k = new RmsNorm(dim, eps, device, dtype);
-        RegisterComponents();
+        q = init.Linear(dim, dim);
+        k = init.Linear(dim, dim);
+        v = init.Linear(dim, dim);
+        o = init.Linear(dim, dim);
+        norm_q = new RmsNorm(dim, eps, init);
+        norm_k = new RmsNorm(dim, eps, init);
+        register_module(nameof(q), q);
+        register_module(nameof(k), k);
+        register_module(nameof(v), v);
+        register_module(nameof(o), o);
+        register_module(nameof(norm_q), norm_q);
+        register_module(nameof(norm_k), norm_k);
     }
 
     /// <param name="x">[B, L, C] video tokens (already normed by norm3).</param>
