@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Reframe.Core.Requests;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Pipelines;
 using Reframe.Wan.Schedulers;
 using Reframe.Wan.Transformer;
@@ -18,8 +19,8 @@ internal static class DenoiseStepBenchmark
     public static void Run(int steps, (int F, int H, int W) latent)
     {
         var caseDirectory = Path.Combine(KitPaths.Directory, "pipeline", "v2v_mask_reframe_unipc6");
-        using var high = ExpertCheckpoint.Load(Path.Combine(caseDirectory, "high_noise_model"), CPU, ScalarType.Float32);
-        using var low = ExpertCheckpoint.Load(Path.Combine(caseDirectory, "low_noise_model"), CPU, ScalarType.Float32);
+        using var high = ExpertCheckpoint.Load(Path.Combine(caseDirectory, "high_noise_model"), ModuleInit.CpuFloat32);
+        using var low = ExpertCheckpoint.Load(Path.Combine(caseDirectory, "low_noise_model"), ModuleInit.CpuFloat32);
         var config = high.Config;
         var generator = new Generator(1);
         using var scope = NewDisposeScope();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Transformer;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ internal static class ExpertForwardScenario
     public static void Run(TextWriter output, int threads)
     {
         set_num_threads(threads);
-        using var model = ExpertCheckpoint.Load(Path.Combine(KitPaths.Directory, "transformer", "weights_tiny_a"), CPU, ScalarType.Float32);
+        using var model = ExpertCheckpoint.Load(Path.Combine(KitPaths.Directory, "transformer", "weights_tiny_a"), ModuleInit.CpuFloat32);
         foreach (var (f, h, w, repeats) in Grids)
         {
             using var scope = NewDisposeScope();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Tokenizers;
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -56,7 +57,7 @@ public static class T5Scenario
     {
         using var noGrad = no_grad();
         var config = new Umt5Config(1024, 64, 64, 128, 4, 3, 32);
-        using var encoder = new Umt5Encoder(config);
+        using var encoder = new Umt5Encoder(config, ModuleInit.CpuFloat32);
         StrictStateDictLoader.Load(encoder, Path.Combine(kit, "t5", "weights_tiny_a", "t5_encoder.safetensors"));
         encoder.eval();
         output.WriteLine($"tiny UMT5 forward (dim {config.Dim}, {config.NumLayers} layers, {config.NumHeads} heads), batch 2, best of 5 alternated trials of {iterations} runs:");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Transformer;
 using static TorchSharp.torch;
 
@@ -31,7 +32,7 @@ internal static class ExpertForward
         backends.cuda.matmul.allow_tf32 = false;
         var build = Stopwatch.StartNew();
         // nn.Linear/Conv3d initialise their weights randomly (Kaiming uniform) on construction: random bf16 weights.
-        using var expert = new VaceWanTransformer(WanTransformerConfig.A14B, device, ScalarType.BFloat16);
+        using var expert = new VaceWanTransformer(WanTransformerConfig.A14B, new ModuleInit(ScalarType.BFloat16, device));
         expert.eval();
         Synchronize(device);
         long parameters = expert.parameters().Sum(p => p.numel());
@@ -64,7 +65,7 @@ internal static class ExpertForward
 
     private static int Tiny(string weights, string caseDir, string outputFile, Device device, TextWriter output)
     {
-        using var model = ExpertCheckpoint.Load(weights, device, ScalarType.Float32);
+        using var model = ExpertCheckpoint.Load(weights, new ModuleInit(ScalarType.Float32, device));
         using var inputs = CheckpointFiles.Open(Path.Combine(caseDir, "inputs.safetensors"));
         Tensor Input(string name) => inputs.ReadTensor(name, ScalarType.Float32).to(device);
         var contexts = inputs.Tensors.Keys.Where(k => k.StartsWith("context_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(Input).ToList();

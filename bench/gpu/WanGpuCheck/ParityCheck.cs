@@ -80,7 +80,7 @@ internal static class ParityCheck
     private static (string, Tensor, Tensor, double) Transformer(string dir, JsonElement json, Device device, ScalarType dtype)
     {
         var weights = Path.GetFullPath(Path.Combine(dir, json.GetProperty("weights").GetProperty("folder").GetString()!));
-        using var model = ExpertCheckpoint.Load(weights, device, dtype);
+        using var model = ExpertCheckpoint.Load(weights, new ModuleInit(dtype, device));
         var inputs = Load(dir, "inputs.safetensors");
         var contexts = inputs.Keys.Where(k => k.StartsWith("context_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(k => inputs[k].to(device)).ToList();
         double scale = json.GetProperty("call").GetProperty("vace_context_scale").GetDouble();
@@ -112,7 +112,7 @@ internal static class ParityCheck
         var folder = Path.Combine(dir, weights.GetProperty("folder").GetString()!);
         var file = Path.Combine(folder, weights.TryGetProperty("loaded_from", out var from) ? from.GetString()! : weights.GetProperty("files")[0].GetString()!);
         using var checkpoint = CheckpointFiles.Open(file);
-        using var encoder = new Umt5Encoder(Umt5Config.FromCheckpoint(checkpoint), device, dtype);
+        using var encoder = new Umt5Encoder(Umt5Config.FromCheckpoint(checkpoint), new ModuleInit(dtype, device));
         StrictStateDictLoader.Load(encoder, checkpoint, file);
         var inputs = Load(dir, "inputs.safetensors");
         var hidden = encoder.forward(inputs["input_ids"].to(ScalarType.Int64).to(device), inputs["attention_mask"].to(ScalarType.Int64).to(device));
@@ -122,8 +122,8 @@ internal static class ParityCheck
     private static (string, Tensor, Tensor, double) Loop(string dir, JsonElement json, Device device, ScalarType dtype)
     {
         var experts = json.GetProperty("experts");
-        using var high = ExpertCheckpoint.Load(Path.Combine(dir, experts.GetProperty("high_noise_model").GetProperty("folder").GetString()!), device, dtype);
-        using var low = ExpertCheckpoint.Load(Path.Combine(dir, experts.GetProperty("low_noise_model").GetProperty("folder").GetString()!), device, dtype);
+        using var high = ExpertCheckpoint.Load(Path.Combine(dir, experts.GetProperty("high_noise_model").GetProperty("folder").GetString()!), new ModuleInit(dtype, device));
+        using var low = ExpertCheckpoint.Load(Path.Combine(dir, experts.GetProperty("low_noise_model").GetProperty("folder").GetString()!), new ModuleInit(dtype, device));
         var spec = json.GetProperty("generator_spec");
         var settings = new SamplingSettings(spec.GetProperty("steps").GetInt32(), spec.GetProperty("guidance").GetDouble(),
             spec.GetProperty("shift").GetDouble(), Reframe.Core.Requests.Sampler.UniPC, spec.GetProperty("scale").GetDouble());

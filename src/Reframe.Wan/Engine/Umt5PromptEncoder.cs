@@ -38,7 +38,7 @@ public sealed class Umt5PromptEncoder : IPromptEncoder
         Device device, ScalarType dtype, Device? home = null)
     {
         var where = home ?? device;
-        return new Umt5PromptEncoder(Umt5TextEncoder.Load(tokenizerDirectory, checkpoint, checkpointName, config: null, where, dtype), device, where);
+        return new Umt5PromptEncoder(Umt5TextEncoder.Load(tokenizerDirectory, checkpoint, checkpointName, config: null, new ModuleInit(dtype, where)), device, where);
     }
 
     /// <summary>Opens the checkpoint file and loads it (tests, tools).</summary>

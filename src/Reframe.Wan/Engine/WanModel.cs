@@ -91,7 +91,7 @@ public sealed class WanModel : IDisposable
         }
 
         bool hostHome = deviceBytes is not null && mode != OffloadMode.None;
-        var expertHome = hostHome ? CPU : runtime.Device;
+        var expertInit = new ModuleInit(runtime.DType, hostHome ? CPU : runtime.Device); // where the experts live
         var modules = new List<IDisposable>();
         try
         {
@@ -100,9 +100,9 @@ public sealed class WanModel : IDisposable
             var text = Umt5PromptEncoder.Load(layout.TokenizerDirectory, files.TextEncoder, layout.TextEncoderPath, runtime.Device, runtime.DType,
                 hostHome ? CPU : runtime.Device);
             modules.Add(text);
-            var high = ExpertCheckpoint.Load(files.HighNoise.Config, files.HighNoise.Reader, layout.HighNoiseDirectory, expertHome, runtime.DType);
+            var high = ExpertCheckpoint.Load(files.HighNoise.Config, files.HighNoise.Reader, layout.HighNoiseDirectory, expertInit);
             modules.Add(high);
-            var low = ExpertCheckpoint.Load(files.LowNoise.Config, files.LowNoise.Reader, layout.LowNoiseDirectory, expertHome, runtime.DType);
+            var low = ExpertCheckpoint.Load(files.LowNoise.Config, files.LowNoise.Reader, layout.LowNoiseDirectory, expertInit);
             modules.Add(low);
             double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             log.LogInformation("Wan weights loaded in {Seconds:F1} s from {Directory}", seconds, layout.ModelDirectory);
@@ -156,7 +156,7 @@ public sealed class WanModel : IDisposable
                 var high = Expert(layout, ExpertKind.HighNoise, open, opened, problems);
                 var low = Expert(layout, ExpertKind.LowNoise, open, opened, problems);
                 var text = Check(WanModelLayout.TextEncoderFile, layout.TextEncoderPath, open, opened, problems,
-                    reader => new Umt5Encoder(Umt5Config.FromCheckpoint(reader), new Device("meta"), ScalarType.Float32));
+                    reader => new Umt5Encoder(Umt5Config.FromCheckpoint(reader), ModuleInit.Meta));
                 WanVaeConfig? vaeConfig = null;
                 var vae = Check(Path.GetFileName(layout.VaePath), layout.VaePath, open, opened, problems, reader =>
                 {
@@ -211,7 +211,7 @@ public sealed class WanModel : IDisposable
             }
 
             var checkedFile = Check($"{folder}/diffusion_pytorch_model*.safetensors", directory, open, opened, problems,
-                _ => new VaceWanTransformer(config, new Device("meta"), ScalarType.Float32));
+                _ => new VaceWanTransformer(config, ModuleInit.Meta));
             return checkedFile is { } c ? new ExpertFiles(config, c.Reader, c.Parameters) : null;
         }
 

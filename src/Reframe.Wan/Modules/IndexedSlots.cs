@@ -9,6 +9,13 @@ namespace Reframe.Wan.Modules;
 /// (SiLU, dropout, padding) keep their number in the reference but are not registered here; the owning module
 /// runs them itself.
 /// </summary>
+/// <remarks>
+/// The owner keeps this container in a field named as the key (<c>residual</c>) and the slots it runs in typed
+/// fields commented with their key (<c>_conv1; // residual.2</c>). Such an owner overrides <c>RegisterComponents</c>
+/// to do nothing: TorchSharp runs that reflective pass on every module a parent registers, and it would register
+/// the typed slot fields a second time as children named after the fields (no new keys, but every such module
+/// twice in <c>named_modules()</c>).
+/// </remarks>
 public sealed class IndexedSlots : torch.nn.Module
 {
     public IndexedSlots(params (int Index, torch.nn.Module Module)[] slots) : base(nameof(IndexedSlots))

@@ -7,7 +7,7 @@ namespace Reframe.Wan.Modules;
 /// <summary>
 /// Wan's <c>WanLayerNorm</c>: a LayerNorm over the last dimension computed in float32 and cast back to the input
 /// dtype. Without affine parameters it owns no keys (<c>norm1</c>, <c>norm2</c>, <c>head.norm</c>); with them it
-/// owns <c>weight</c> and <c>bias</c> (<c>norm3</c>).
+/// owns <c>weight</c> and <c>bias</c> (<c>norm3</c>), applied in float32 before the cast (unlike <see cref="RmsNorm"/>).
 /// </summary>
 public sealed class LayerNorm32 : nn.Module<Tensor, Tensor>
 {
@@ -15,20 +15,20 @@ public sealed class LayerNorm32 : nn.Module<Tensor, Tensor>
     private readonly double _eps;
 
     // Field names = checkpoint key segments (null when the norm has no affine parameters).
-    private readonly Parameter? weight;
-    private readonly Parameter? bias;
+    private readonly Parameter? weight; // [C]
+    private readonly Parameter? bias;   // [C]
 
-    public LayerNorm32(long dim, double eps, bool affine, Device? device = null, ScalarType? dtype = null) : base(nameof(LayerNorm32))
+    public LayerNorm32(long dim, double eps, bool affine, ModuleInit init) : base(nameof(LayerNorm32))
     {
         _dim = dim;
         _eps = eps;
         if (affine)
         {
-            weight = new Parameter(ones(dim, dtype: dtype, device: device), requires_grad: false);
-            bias = new Parameter(zeros(dim, dtype: dtype, device: device), requires_grad: false);
+            weight = init.Ones(dim);
+            bias = init.Zeros(dim);
+            register_parameter(nameof(weight), weight);
+            register_parameter(nameof(bias), bias);
         }
-
-        RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)

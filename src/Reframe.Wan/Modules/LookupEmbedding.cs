@@ -12,14 +12,17 @@ namespace Reframe.Wan.Modules;
 /// </summary>
 public sealed class LookupEmbedding : nn.Module<Tensor, Tensor>
 {
-    public Parameter weight;
+    // Field name = checkpoint key segment.
+    private readonly Parameter weight; // [count, dim]
 
-    public LookupEmbedding(long count, long dim, Device? device = null, ScalarType? dtype = null)
-        : base(nameof(LookupEmbedding))
+    public LookupEmbedding(long count, long dim, ModuleInit init) : base(nameof(LookupEmbedding))
     {
-        weight = nn.Parameter(empty(count, dim, dtype ?? float32, device), requires_grad: false);
-        RegisterComponents();
+        weight = init.Parameter(count, dim);
+        register_parameter(nameof(weight), weight);
     }
+
+    /// <summary>Where the table is (ids are looked up there).</summary>
+    public Device Device => weight.device;
 
     /// <summary>Rows of the table for integer <paramref name="ids"/> of any shape: [..., dim].</summary>
     public override Tensor forward(Tensor ids)

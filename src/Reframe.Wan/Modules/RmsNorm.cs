@@ -14,13 +14,13 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     private readonly double _eps;
 
     // Field name = checkpoint key segment.
-    private readonly Parameter weight;
+    private readonly Parameter weight; // [C]
 
-    public RmsNorm(long dim, double eps, Device? device = null, ScalarType? dtype = null) : base(nameof(RmsNorm))
+    public RmsNorm(long dim, double eps, ModuleInit init) : base(nameof(RmsNorm))
     {
         _eps = eps;
-        weight = new Parameter(ones(dim, dtype: dtype, device: device), requires_grad: false);
-        RegisterComponents();
+        weight = init.Ones(dim);
+        register_parameter(nameof(weight), weight);
     }
 
     public override Tensor forward(Tensor x)

@@ -1,3 +1,4 @@
+using Reframe.Wan.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,23 +18,26 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly int _fusedDim;
     private T5AttentionKernel _kernel;
 
-    public Linear q;
-    public Linear k;
-    public Linear v;
-    public Linear o;
+    // Field names = checkpoint key segments.
+    private readonly Linear q; // [dim_attn, dim]
+    private readonly Linear k; // [dim_attn, dim]
+    private readonly Linear v; // [dim_attn, dim]
+    private readonly Linear o; // [dim, dim_attn]
 
-    public T5Attention(int dim, int dimAttn, int numHeads, Device? device = null, ScalarType? dtype = null)
-        : base(nameof(T5Attention))
+    public T5Attention(int dim, int dimAttn, int numHeads, ModuleInit init) : base(nameof(T5Attention))
     {
         _numHeads = numHeads;
         _headDim = dimAttn / numHeads;
-        q = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
-        k = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
-        v = nn.Linear(dim, dimAttn, hasBias: false, device, dtype);
-        o = nn.Linear(dimAttn, dim, hasBias: false, device, dtype);
+        q = init.Linear(dim, dimAttn, bias: false);
+        k = init.Linear(dim, dimAttn, bias: false);
+        v = init.Linear(dim, dimAttn, bias: false);
+        o = init.Linear(dimAttn, dim, bias: false);
         _fusedDim = FusedHeadDim(_headDim);
         _kernel = T5AttentionKernel.Fused;
-        RegisterComponents();
+        register_module(nameof(q), q);
+        register_module(nameof(k), k);
+        register_module(nameof(v), v);
+        register_module(nameof(o), o);
     }
 
     /// <summary>

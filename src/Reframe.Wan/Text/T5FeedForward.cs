@@ -1,3 +1,4 @@
+using Reframe.Wan.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,17 +8,19 @@ namespace Reframe.Wan.Text;
 /// <summary>Wan's <c>T5FeedForward</c>: <c>fc2(fc1(x) * gelu_tanh(gate.0(x)))</c>, no biases (gated GELU).</summary>
 public sealed class T5FeedForward : nn.Module<Tensor, Tensor>
 {
-    /// <summary><c>gate.0</c> = Linear(dim, dim_ffn), <c>gate.1</c> = GELU (no parameters).</summary>
-    public Sequential gate;
-    public Linear fc1;
-    public Linear fc2;
+    // Field names = checkpoint key segments.
+    private readonly Sequential gate; // gate.0 = Linear(dim, dim_ffn), gate.1 = GELU (no parameters)
+    private readonly Linear fc1;
+    private readonly Linear fc2;
 
-    public T5FeedForward(int dim, int dimFfn, Device? device = null, ScalarType? dtype = null) : base(nameof(T5FeedForward))
+    public T5FeedForward(int dim, int dimFfn, ModuleInit init) : base(nameof(T5FeedForward))
     {
-        gate = nn.Sequential(("0", nn.Linear(dim, dimFfn, hasBias: false, device, dtype)), ("1", new T5Gelu()));
-        fc1 = nn.Linear(dim, dimFfn, hasBias: false, device, dtype);
-        fc2 = nn.Linear(dimFfn, dim, hasBias: false, device, dtype);
-        RegisterComponents();
+        gate = nn.Sequential(("0", init.Linear(dim, dimFfn, bias: false)), ("1", new T5Gelu()));
+        fc1 = init.Linear(dim, dimFfn, bias: false);
+        fc2 = init.Linear(dimFfn, dim, bias: false);
+        register_module(nameof(gate), gate);
+        register_module(nameof(fc1), fc1);
+        register_module(nameof(fc2), fc2);
     }
 
     public override Tensor forward(Tensor x)

@@ -1,5 +1,5 @@
-using TorchSharp;
 using Reframe.Wan.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reframe.Wan.Text;
@@ -13,23 +13,23 @@ public sealed class T5RelativeEmbedding : nn.Module<long, long, Tensor>
     private readonly int _numBuckets;
     private readonly int _maxDistance;
 
-    public LookupEmbedding embedding;
+    // Field name = checkpoint key segment.
+    private readonly LookupEmbedding embedding; // [buckets, heads]
 
-    public T5RelativeEmbedding(int numBuckets, int numHeads, int maxDistance = Umt5Config.MaxDistance,
-        Device? device = null, ScalarType? dtype = null)
+    public T5RelativeEmbedding(int numBuckets, int numHeads, ModuleInit init, int maxDistance = Umt5Config.MaxDistance)
         : base(nameof(T5RelativeEmbedding))
     {
         _numBuckets = numBuckets;
         _maxDistance = maxDistance;
-        embedding = new LookupEmbedding(numBuckets, numHeads, device, dtype);
-        RegisterComponents();
+        embedding = new LookupEmbedding(numBuckets, numHeads, init);
+        register_module(nameof(embedding), embedding);
     }
 
     /// <summary>Position bias <c>[1, heads, queryLength, keyLength]</c>.</summary>
     public override Tensor forward(long queryLength, long keyLength)
     {
         using var scope = NewDisposeScope();
-        var buckets = Buckets(queryLength, keyLength, embedding.weight.device); // [Lq, Lk]
+        var buckets = Buckets(queryLength, keyLength, embedding.Device); // [Lq, Lk]
         return FromBuckets(buckets).MoveToOuterDisposeScope();                     // [1, H, Lq, Lk]
     }
 

@@ -10,23 +10,39 @@ namespace Reframe.Wan.Text;
 /// </summary>
 public sealed class T5SelfAttentionBlock : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
-    public RmsNorm norm1;
-    public T5Attention attn;
-    public RmsNorm norm2;
-    public T5FeedForward ffn;
-    public T5RelativeEmbedding? pos_embedding;
+    // Field names = checkpoint key segments.
+    private readonly RmsNorm norm1;
+    private readonly T5Attention attn;
+    private readonly RmsNorm norm2;
+    private readonly T5FeedForward ffn;
+    private readonly T5RelativeEmbedding? pos_embedding; // null when the encoder shares one table (shared_pos)
 
-    public T5SelfAttentionBlock(Umt5Config config, Device? device = null, ScalarType? dtype = null) : base("T5SelfAttention")
+    public T5SelfAttentionBlock(Umt5Config config, ModuleInit init) : base("T5SelfAttention")
     {
         ArgumentNullException.ThrowIfNull(config);
-        norm1 = new RmsNorm(config.Dim, Umt5Config.NormEps, device, dtype);
-        attn = new T5Attention(config.Dim, config.DimAttn, config.NumHeads, device, dtype);
-        norm2 = new RmsNorm(config.Dim, Umt5Config.NormEps, device, dtype);
-        ffn = new T5FeedForward(config.Dim, config.DimFfn, device, dtype);
-        pos_embedding = config.SharedPos
-            ? null
-            : new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, device: device, dtype: dtype);
-        RegisterComponents();
+        norm1 = new RmsNorm(config.Dim, Umt5Config.NormEps, init);
+        attn = new T5Attention(config.Dim, config.DimAttn, config.NumHeads, init);
+        norm2 = new RmsNorm(config.Dim, Umt5Config.NormEps, init);
+        ffn = new T5FeedForward(config.Dim, config.DimFfn, init);
+        pos_embedding = config.SharedPos ? null : new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, init);
+        register_module(nameof(norm1), norm1);
+        register_module(nameof(attn), attn);
+        register_module(nameof(norm2), norm2);
+        register_module(nameof(ffn), ffn);
+        if (pos_embedding is not null)
+        {
+            register_module(nameof(pos_embedding), pos_embedding);
+        }
+    }
+
+    /// <summary>This block's own relative-position table; null when the encoder shares one (<c>shared_pos</c>).</summary>
+    public T5RelativeEmbedding? PositionEmbedding => pos_embedding;
+
+    /// <summary>The attention kernel of this block (see <see cref="T5AttentionKernel"/>).</summary>
+    public T5AttentionKernel AttentionKernel
+    {
+        get => attn.Kernel;
+        set => attn.Kernel = value;
     }
 
     /// <param name="x">[B, L, dim]</param>

@@ -14,36 +14,48 @@ namespace Reframe.Wan.Text;
 /// </summary>
 public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
 {
-    public LookupEmbedding token_embedding;
-    public T5RelativeEmbedding? pos_embedding;
-    public ModuleList<T5SelfAttentionBlock> blocks;
-    public RmsNorm norm;
+    // Field names = checkpoint key segments.
+    private readonly LookupEmbedding token_embedding;  // [vocab, dim]
+    private readonly T5RelativeEmbedding? pos_embedding; // only when shared_pos (not UMT5: each block has its own)
+    private readonly ModuleList<T5SelfAttentionBlock> blocks;
+    private readonly RmsNorm norm;
 
     /// <param name="config">hyper-parameters</param>
-    /// <param name="device">where to allocate the parameters (the meta device allocates nothing: shapes only)</param>
-    /// <param name="dtype">parameter dtype (float32 by default; bf16 for the real weights on GPU)</param>
-    public Umt5Encoder(Umt5Config config, Device? device = null, ScalarType? dtype = null) : base("T5Encoder")
+    /// <param name="init">where and in which dtype to allocate the parameters (float32 for parity, bf16 for the real
+    /// weights on GPU; <see cref="ModuleInit.Meta"/> allocates nothing: shapes only)</param>
+    public Umt5Encoder(Umt5Config config, ModuleInit init) : base("T5Encoder")
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
-        token_embedding = new LookupEmbedding(config.Vocab, config.Dim, device, dtype);
-        pos_embedding = config.SharedPos
-            ? new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, device: device, dtype: dtype)
-            : null;
-        blocks = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(_ => new T5SelfAttentionBlock(config, device, dtype)).ToArray());
-        norm = new RmsNorm(config.Dim, Umt5Config.NormEps, device, dtype);
-        RegisterComponents();
+        token_embedding = new LookupEmbedding(config.Vocab, config.Dim, init);
+        pos_embedding = config.SharedPos ? new T5RelativeEmbedding(config.NumBuckets, config.NumHeads, init) : null;
+        blocks = nn.ModuleList(Enumerable.Range(0, config.NumLayers).Select(_ => new T5SelfAttentionBlock(config, init)).ToArray());
+        norm = new RmsNorm(config.Dim, Umt5Config.NormEps, init);
+        register_module(nameof(token_embedding), token_embedding);
+        if (pos_embedding is not null)
+        {
+            register_module(nameof(pos_embedding), pos_embedding);
+        }
+
+        register_module(nameof(blocks), blocks);
+        register_module(nameof(norm), norm);
     }
 
     public Umt5Config Config { get; }
+
+    /// <summary>Where the weights are (token ids go there).</summary>
+    public Device Device => token_embedding.Device;
+
+    /// <summary>The blocks (<c>blocks.{i}</c>).</summary>
+    public IReadOnlyList<T5SelfAttentionBlock> Blocks => blocks.AsReadOnly();
 
     /// <summary>Sets every block's attention kernel (fused by default where exact; explicit = the reference's ops).</summary>
     public void SetAttentionKernel(T5AttentionKernel kernel)
     {
         foreach (var block in blocks)
         {
-            block.attn.Kernel = kernel;
+            block.AttentionKernel = kernel;
         }
     }
 
@@ -62,7 +74,7 @@ public sealed class Umt5Encoder : nn.Module<Tensor, Tensor, Tensor>
         long length = x.shape[1];
         var shared = pos_embedding?.forward(length, length); // [1, H, L, L] or null (UMT5)
         // UMT5: every block has its own table but the same buckets, which depend on L only: computed once.
-        var buckets = shared is null ? blocks[0].pos_embedding!.Buckets(length, length, x.device) : null; // [L, L]
+        var buckets = shared is null ? blocks[0].PositionEmbedding!.Buckets(length, length, x.device) : null; // [L, L]
         for (int i = 0; i < blocks.Count; i++)
         {
             x = blocks[i].Forward(x, attentionMask, shared, buckets); // [B, L, dim]

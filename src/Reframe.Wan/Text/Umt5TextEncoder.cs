@@ -44,21 +44,21 @@ public sealed class Umt5TextEncoder
     {
         ArgumentNullException.ThrowIfNull(runtime);
         using var checkpoint = CheckpointFiles.Open(encoderCheckpoint);
-        return Load(tokenizerFolder, checkpoint, encoderCheckpoint, config, runtime.Device, runtime.DType);
+        return Load(tokenizerFolder, checkpoint, encoderCheckpoint, config, new ModuleInit(runtime.DType, runtime.Device));
     }
 
     /// <summary>
     /// The one loader of the text side (every other entry point ends here): the tokenizer from its folder and the
-    /// encoder from an already open checkpoint, built directly on <paramref name="device"/> in <paramref name="dtype"/>
+    /// encoder from an already open checkpoint, built directly where <paramref name="init"/> says
     /// (never a float32 CPU copy of the 5.7 B parameters first), strict (every key and shape must match), in eval mode,
     /// its weights owned by the module (<see cref="ModuleOwnership.OwnWeights"/>) whatever dispose scope is current.
     /// </summary>
     public static Umt5TextEncoder Load(string tokenizerFolder, ICheckpointReader checkpoint, string checkpointName,
-        Umt5Config? config, Device device, ScalarType dtype)
+        Umt5Config? config, ModuleInit init)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var tokenizer = UmT5Tokenizer.FromFolder(tokenizerFolder);
-        var encoder = new Umt5Encoder(config ?? Umt5Config.FromCheckpoint(checkpoint), device, dtype).OwnWeights();
+        var encoder = new Umt5Encoder(config ?? Umt5Config.FromCheckpoint(checkpoint), init).OwnWeights();
         try
         {
             StrictStateDictLoader.Load(encoder, checkpoint, checkpointName);
@@ -94,7 +94,7 @@ public sealed class Umt5TextEncoder
     public IReadOnlyList<Tensor> Encode(TokenizedBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var device = Encoder.token_embedding.weight.device;
+        var device = Encoder.Device;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var ids = tensor(batch.InputIds, [batch.Count, batch.MaxLength], int64, device);       // [B, L]

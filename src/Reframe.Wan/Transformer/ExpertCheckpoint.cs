@@ -1,5 +1,5 @@
 using Reframe.Wan.Checkpoints;
-using static TorchSharp.torch;
+using Reframe.Wan.Modules;
 
 namespace Reframe.Wan.Transformer;
 
@@ -12,17 +12,18 @@ namespace Reframe.Wan.Transformer;
 /// </summary>
 public static class ExpertCheckpoint
 {
-    public static VaceWanTransformer Load(string expertDirectory, Device device, ScalarType dtype)
+    /// <summary>Builds the expert where <paramref name="init"/> says and fills it from the folder's files.</summary>
+    public static VaceWanTransformer Load(string expertDirectory, ModuleInit init)
     {
         var config = WanTransformerConfig.Load(Path.Combine(expertDirectory, "config.json"));
         using var checkpoint = CheckpointFiles.Open(expertDirectory);
-        return Load(config, checkpoint, expertDirectory, device, dtype);
+        return Load(config, checkpoint, expertDirectory, init);
     }
 
     /// <summary>The same from a parsed config and an open checkpoint (<paramref name="name"/> for messages).</summary>
-    public static VaceWanTransformer Load(WanTransformerConfig config, ICheckpointReader checkpoint, string name, Device device, ScalarType dtype)
+    public static VaceWanTransformer Load(WanTransformerConfig config, ICheckpointReader checkpoint, string name, ModuleInit init)
     {
-        var model = new VaceWanTransformer(config, device, dtype);
+        var model = new VaceWanTransformer(config, init);
         try
         {
             StrictStateDictLoader.Load(model, checkpoint, name);

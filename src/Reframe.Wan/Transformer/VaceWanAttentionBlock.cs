@@ -1,3 +1,4 @@
+using Reframe.Wan.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,16 +16,16 @@ public sealed class VaceWanAttentionBlock : WanAttentionBlock
     private readonly Linear? before_proj;
     private readonly Linear after_proj;
 
-    public VaceWanAttentionBlock(WanTransformerConfig config, int blockId, Device? device, ScalarType? dtype)
-        : base(config, device, dtype, nameof(VaceWanAttentionBlock))
+    public VaceWanAttentionBlock(WanTransformerConfig config, int blockId, ModuleInit init)
+        : base(config, init, nameof(VaceWanAttentionBlock))
     {
         if (blockId == 0)
         {
-            before_proj = nn.Linear(config.Dim, config.Dim, device: device, dtype: dtype);
+            before_proj = init.Linear(config.Dim, config.Dim);
             register_module(nameof(before_proj), before_proj);
         }
 
-        after_proj = nn.Linear(config.Dim, config.Dim, device: device, dtype: dtype);
+        after_proj = init.Linear(config.Dim, config.Dim);
         register_module(nameof(after_proj), after_proj);
     }
 

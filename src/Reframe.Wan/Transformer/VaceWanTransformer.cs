@@ -38,37 +38,35 @@ public sealed class VaceWanTransformer : nn.Module
     private readonly Conv3d vace_patch_embedding;
 
     /// <param name="config">The expert's configuration.</param>
-    /// <param name="device">Where to allocate the parameters (<c>meta</c> builds the skeleton without memory).</param>
-    /// <param name="dtype">Parameter dtype (float32 for parity, bf16 for production).</param>
-    public VaceWanTransformer(WanTransformerConfig config, Device? device = null, ScalarType? dtype = null)
+    /// <param name="init">Where and in which dtype to allocate the parameters (float32 for parity, bf16 for production;
+    /// <see cref="ModuleInit.Meta"/> builds the skeleton without memory).</param>
+    public VaceWanTransformer(WanTransformerConfig config, ModuleInit init)
         : base(nameof(VaceWanTransformer))
     {
         config.Validate();
         _config = config;
         _hintIndexByLayer = config.VaceLayers.Select((layer, index) => (layer, index)).ToDictionary(p => p.layer, p => p.index);
         int dim = config.Dim;
-        var patch = (config.PatchSize[0], config.PatchSize[1], config.PatchSize[2]);
-        var patchSize = ((long)patch.Item1, (long)patch.Item2, (long)patch.Item3);
+        (long, long, long) patchSize = (config.PatchSize[0], config.PatchSize[1], config.PatchSize[2]);
 
-        patch_embedding = nn.Conv3d(config.InDim, dim, patchSize, stride: patchSize, device: device, dtype: dtype);
-        text_embedding = nn.Sequential(
-            ("0", nn.Linear(config.TextDim, dim, device: device, dtype: dtype)),
-            ("1", new GeluTanh()),
-            ("2", nn.Linear(dim, dim, device: device, dtype: dtype)));
-        time_embedding = nn.Sequential(
-            ("0", nn.Linear(config.FreqDim, dim, device: device, dtype: dtype)),
-            ("1", nn.SiLU()),
-            ("2", nn.Linear(dim, dim, device: device, dtype: dtype)));
-        time_projection = nn.Sequential(
-            ("0", nn.SiLU()),
-            ("1", nn.Linear(dim, 6 * dim, device: device, dtype: dtype)));
+        patch_embedding = init.Conv3d(config.InDim, dim, patchSize, patchSize);
+        text_embedding = nn.Sequential(("0", init.Linear(config.TextDim, dim)), ("1", new GeluTanh()), ("2", init.Linear(dim, dim)));
+        time_embedding = nn.Sequential(("0", init.Linear(config.FreqDim, dim)), ("1", nn.SiLU()), ("2", init.Linear(dim, dim)));
+        time_projection = nn.Sequential(("0", nn.SiLU()), ("1", init.Linear(dim, 6 * dim)));
         blocks = new ModuleList<WanAttentionBlock>(
-            Enumerable.Range(0, config.NumLayers).Select(_ => new WanAttentionBlock(config, device, dtype)).ToArray());
-        head = new WanHead(config, device, dtype);
+            Enumerable.Range(0, config.NumLayers).Select(_ => new WanAttentionBlock(config, init)).ToArray());
+        head = new WanHead(config, init);
         vace_blocks = new ModuleList<VaceWanAttentionBlock>(
-            Enumerable.Range(0, config.VaceLayers.Length).Select(j => new VaceWanAttentionBlock(config, j, device, dtype)).ToArray());
-        vace_patch_embedding = nn.Conv3d(config.VaceInDim, dim, patchSize, stride: patchSize, device: device, dtype: dtype);
-        RegisterComponents();
+            Enumerable.Range(0, config.VaceLayers.Length).Select(j => new VaceWanAttentionBlock(config, j, init)).ToArray());
+        vace_patch_embedding = init.Conv3d(config.VaceInDim, dim, patchSize, patchSize);
+        register_module(nameof(patch_embedding), patch_embedding);
+        register_module(nameof(text_embedding), text_embedding);
+        register_module(nameof(time_embedding), time_embedding);
+        register_module(nameof(time_projection), time_projection);
+        register_module(nameof(blocks), blocks);
+        register_module(nameof(head), head);
+        register_module(nameof(vace_blocks), vace_blocks);
+        register_module(nameof(vace_patch_embedding), vace_patch_embedding);
         this.OwnWeights(); // an expert may be built inside the denoising loop's dispose scope
     }
 

@@ -2,7 +2,6 @@ using Reframe.Wan.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Reframe.Wan.Transformer;
 
@@ -15,30 +14,25 @@ namespace Reframe.Wan.Transformer;
 public class WanAttentionBlock : nn.Module
 {
     // Field names = checkpoint key segments.
-    private readonly LayerNorm32 norm1;
+    private readonly LayerNorm32 norm1;           // no parameters, no keys
     private readonly WanSelfAttention self_attn;
-    private readonly LayerNorm32 norm3;
+    private readonly LayerNorm32 norm3;           // the cross-attention branch's affine norm
     private readonly WanCrossAttention cross_attn;
-    private readonly LayerNorm32 norm2;
-    private readonly Sequential ffn;
-    private readonly Parameter modulation;
+    private readonly LayerNorm32 norm2;           // no parameters, no keys
+    private readonly Sequential ffn;              // ffn.0 Linear, ffn.1 GELU-tanh, ffn.2 Linear
+    private readonly Parameter modulation;        // [1, 6, C]
 
-    public WanAttentionBlock(WanTransformerConfig config, Device? device, ScalarType? dtype, string name = nameof(WanAttentionBlock))
+    public WanAttentionBlock(WanTransformerConfig config, ModuleInit init, string name = nameof(WanAttentionBlock))
         : base(name)
     {
         int dim = config.Dim;
-        norm1 = new LayerNorm32(dim, config.Eps, affine: false);
-        self_attn = new WanSelfAttention(dim, config.NumHeads, config.Eps, device, dtype);
-        norm3 = new LayerNorm32(dim, config.Eps, affine: true, device, dtype);
-        cross_attn = new WanCrossAttention(dim, config.NumHeads, config.Eps, device, dtype);
-        norm2 = new LayerNorm32(dim, config.Eps, affine: false);
-        ffn = nn.Sequential(
-            ("0", nn.Linear(dim, config.FfnDim, device: device, dtype: dtype)),
-            ("1", new GeluTanh()),
-            ("2", nn.Linear(config.FfnDim, dim, device: device, dtype: dtype)));
-        modulation = new Parameter(empty([1, 6, dim], dtype: dtype, device: device), requires_grad: false);
-        // Registered by name rather than by RegisterComponents: the reflection it uses does not see a base
-        // class's private fields, and VaceWanAttentionBlock derives from this block.
+        norm1 = new LayerNorm32(dim, config.Eps, affine: false, init);
+        self_attn = new WanSelfAttention(dim, config.NumHeads, config.Eps, init);
+        norm3 = new LayerNorm32(dim, config.Eps, affine: true, init);
+        cross_attn = new WanCrossAttention(dim, config.NumHeads, config.Eps, init);
+        norm2 = new LayerNorm32(dim, config.Eps, affine: false, init);
+        ffn = nn.Sequential(("0", init.Linear(dim, config.FfnDim)), ("1", new GeluTanh()), ("2", init.Linear(config.FfnDim, dim)));
+        modulation = init.Parameter(1, 6, dim);
         register_module(nameof(norm1), norm1);
         register_module(nameof(self_attn), self_attn);
         register_module(nameof(norm3), norm3);

@@ -2,7 +2,6 @@ using Reframe.Wan.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Reframe.Wan.Transformer;
 
@@ -14,17 +13,19 @@ namespace Reframe.Wan.Transformer;
 public sealed class WanHead : nn.Module
 {
     // Field names = checkpoint key segments.
-    private readonly LayerNorm32 norm;
-    private readonly Linear head;
-    private readonly Parameter modulation;
+    private readonly LayerNorm32 norm;     // no parameters, no keys
+    private readonly Linear head;          // [out_dim * prod(patch), C]
+    private readonly Parameter modulation; // [1, 2, C]
 
-    public WanHead(WanTransformerConfig config, Device? device, ScalarType? dtype) : base(nameof(WanHead))
+    public WanHead(WanTransformerConfig config, ModuleInit init) : base(nameof(WanHead))
     {
         int outFeatures = config.OutDim * config.PatchSize[0] * config.PatchSize[1] * config.PatchSize[2];
-        norm = new LayerNorm32(config.Dim, config.Eps, affine: false);
-        head = nn.Linear(config.Dim, outFeatures, device: device, dtype: dtype);
-        modulation = new Parameter(empty([1, 2, config.Dim], dtype: dtype, device: device), requires_grad: false);
-        RegisterComponents();
+        norm = new LayerNorm32(config.Dim, config.Eps, affine: false, init);
+        head = init.Linear(config.Dim, outFeatures);
+        modulation = init.Parameter(1, 2, config.Dim);
+        register_module(nameof(norm), norm);
+        register_module(nameof(head), head);
+        register_parameter(nameof(modulation), modulation);
     }
 
     /// <param name="x">[B, L, C].</param>

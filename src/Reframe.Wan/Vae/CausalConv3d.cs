@@ -18,8 +18,9 @@ public sealed class CausalConv3d : nn.Module
     private readonly long[] _padding; // F.pad order: W-left, W-right, H-top, H-bottom, T-front, T-back
     private readonly long[] _stride;
 
-    public Parameter weight;
-    public Parameter bias;
+    // Field names = checkpoint key segments.
+    private readonly Parameter weight; // [Cout, Cin, kT, kH, kW]
+    private readonly Parameter bias;   // [Cout]
 
     public CausalConv3d(long inChannels, long outChannels, (long T, long H, long W) kernel, ModuleInit init,
         (long T, long H, long W)? stride = null, (long T, long H, long W)? padding = null)

@@ -16,9 +16,10 @@ namespace Reframe.Wan.Vae;
 public sealed class ChannelL2Norm : nn.Module
 {
     private readonly double _scale;
-    private Tensor? _scaledGamma;
+    private Tensor? _scaledGamma; // sqrt(C) * gamma, computed on first use: a cache, never a registered buffer
 
-    public Parameter gamma;
+    // Field name = checkpoint key segment.
+    private readonly Parameter gamma; // [C, 1, 1] or [C, 1, 1, 1]
 
     /// <param name="channels">C.</param>
     /// <param name="images">True for 4-D inputs (attention, gamma <c>[C,1,1]</c>), false for videos (<c>[C,1,1,1]</c>).</param>
@@ -73,6 +74,12 @@ public sealed class ChannelL2Norm : nn.Module
         }
 
         return _scaledGamma;
+    }
+
+    // Registration is explicit (gamma only): TorchSharp's reflective pass, which it runs on every module a parent
+    // registers, would make a _scaledGamma computed before that a buffer, and the strict loader an unexpected key.
+    protected override void RegisterComponents()
+    {
     }
 
     protected override void Dispose(bool disposing)

@@ -11,8 +11,9 @@ public sealed class Conv2dLayer : nn.Module
     private readonly long _stride;
     private readonly long _padding;
 
-    public Parameter weight;
-    public Parameter bias;
+    // Field names = checkpoint key segments.
+    private readonly Parameter weight; // [Cout, Cin, k, k]
+    private readonly Parameter bias;   // [Cout]
 
     public Conv2dLayer(long inChannels, long outChannels, long kernel, ModuleInit init, long stride = 1, long padding = 0)
         : base(nameof(Conv2dLayer))

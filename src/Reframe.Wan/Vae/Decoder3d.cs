@@ -12,11 +12,17 @@ namespace Reframe.Wan.Vae;
 /// </summary>
 public sealed class Decoder3d : nn.Module
 {
-    private readonly CausalConv3d _conv1;
-    private readonly List<IVaeLayer> _middle;
-    private readonly List<IVaeLayer> _upsamples = [];
-    private readonly ChannelL2Norm _headNorm;
-    private readonly CausalConv3d _headConv;
+    // Field names = checkpoint key segments.
+    private readonly CausalConv3d conv1;     // z_dim -> top width
+    private readonly IndexedSlots middle;    // middle.{0,1,2}: the layers of _middle
+    private readonly IndexedSlots upsamples; // upsamples.{i}: the layers of _upsamples
+    private readonly IndexedSlots head;      // head.{0,2}
+
+    // The slots, as the forward runs them.
+    private readonly List<IVaeLayer> _middle;         // middle.{i}
+    private readonly List<IVaeLayer> _upsamples = []; // upsamples.{i}
+    private readonly ChannelL2Norm _headNorm;         // head.0 (head.1, the SiLU, is fused into it)
+    private readonly CausalConv3d _headConv;          // head.2
 
     public Decoder3d(WanVaeConfig config, ModuleInit init) : base(nameof(Decoder3d))
     {
@@ -25,7 +31,7 @@ public sealed class Decoder3d : nn.Module
         var temporalUpsample = config.TemporalDownsample.Reverse().ToList();
         double scale = 1.0 / Math.Pow(2, mult.Count - 2);
 
-        _conv1 = CausalConv3d.Kernel3(config.ZDim, dims[0], init);
+        conv1 = CausalConv3d.Kernel3(config.ZDim, dims[0], init);
         _middle = [new ResidualBlock(dims[0], dims[0], init), new AttentionBlock(dims[0], init), new ResidualBlock(dims[0], dims[0], init)];
         long outDim = dims[0];
         for (int i = 0; i < dims.Length - 1; i++)
@@ -59,17 +65,20 @@ public sealed class Decoder3d : nn.Module
         _headNorm = new ChannelL2Norm(outDim, images: false, init);
         _headConv = CausalConv3d.Kernel3(outDim, 3, init);
 
-        register_module("conv1", _conv1);
-        register_module("middle", new IndexedSlots(_middle.Cast<nn.Module>()));
-        register_module("upsamples", new IndexedSlots(_upsamples.Cast<nn.Module>()));
-        register_module("head", new IndexedSlots((0, _headNorm), (2, _headConv)));
+        middle = new IndexedSlots(_middle.Cast<nn.Module>());
+        upsamples = new IndexedSlots(_upsamples.Cast<nn.Module>());
+        head = new IndexedSlots((0, _headNorm), (2, _headConv));
+        register_module(nameof(conv1), conv1);
+        register_module(nameof(middle), middle);
+        register_module(nameof(upsamples), upsamples);
+        register_module(nameof(head), head);
     }
 
     /// <summary>One latent frame <c>[B, z_dim, 1, h, w]</c> -> 1 frame (first call) or 4 frames <c>[B, 3, t, 8h, 8w]</c>.</summary>
     public Tensor Forward(Tensor x, FeatureCache cache, Action<string, Tensor>? probe = null)
     {
         using var scope = NewDisposeScope();
-        x = _conv1.Forward(x, cache);
+        x = conv1.Forward(x, cache);                 // [B, top width, 1, h, w]
         probe?.Invoke("decoder.conv1", x);
         for (int i = 0; i < _middle.Count; i++)
         {
@@ -84,8 +93,13 @@ public sealed class Decoder3d : nn.Module
         }
 
         x = _headNorm.ForwardSilu(x);
-        x = _headConv.Forward(x, cache);
+        x = _headConv.Forward(x, cache);             // [B, 3, t, 8h, 8w]
         probe?.Invoke("decoder.head.2", x);
         return x.MoveToOuterDisposeScope();
+    }
+
+    // The slot fields are registered through the IndexedSlots only (see IndexedSlots).
+    protected override void RegisterComponents()
+    {
     }
 }

@@ -11,17 +11,23 @@ namespace Reframe.Wan.Vae;
 /// </summary>
 public sealed class Encoder3d : nn.Module
 {
-    private readonly CausalConv3d _conv1;
-    private readonly List<IVaeLayer> _downsamples = [];
-    private readonly List<IVaeLayer> _middle;
-    private readonly ChannelL2Norm _headNorm;
-    private readonly CausalConv3d _headConv;
+    // Field names = checkpoint key segments.
+    private readonly CausalConv3d conv1;       // 3 -> dim
+    private readonly IndexedSlots downsamples; // downsamples.{i}: the layers of _downsamples
+    private readonly IndexedSlots middle;      // middle.{0,1,2}: the layers of _middle
+    private readonly IndexedSlots head;        // head.{0,2}
+
+    // The slots, as the forward runs them.
+    private readonly List<IVaeLayer> _downsamples = []; // downsamples.{i}
+    private readonly List<IVaeLayer> _middle;           // middle.{i}
+    private readonly ChannelL2Norm _headNorm;           // head.0 (head.1, the SiLU, is fused into it)
+    private readonly CausalConv3d _headConv;            // head.2
 
     public Encoder3d(WanVaeConfig config, ModuleInit init) : base(nameof(Encoder3d))
     {
         long[] dims = new[] { 1 }.Concat(config.DimMult).Select(m => (long)config.Dim * m).ToArray();
         double scale = 1.0;
-        _conv1 = CausalConv3d.Kernel3(3, dims[0], init);
+        conv1 = CausalConv3d.Kernel3(3, dims[0], init);
         long outDim = dims[0];
         for (int i = 0; i < dims.Length - 1; i++)
         {
@@ -50,10 +56,13 @@ public sealed class Encoder3d : nn.Module
         _headNorm = new ChannelL2Norm(outDim, images: false, init);
         _headConv = CausalConv3d.Kernel3(outDim, config.ZDim * 2, init);
 
-        register_module("conv1", _conv1);
-        register_module("downsamples", new IndexedSlots(_downsamples.Cast<nn.Module>()));
-        register_module("middle", new IndexedSlots(_middle.Cast<nn.Module>()));
-        register_module("head", new IndexedSlots((0, _headNorm), (2, _headConv)));
+        downsamples = new IndexedSlots(_downsamples.Cast<nn.Module>());
+        middle = new IndexedSlots(_middle.Cast<nn.Module>());
+        head = new IndexedSlots((0, _headNorm), (2, _headConv));
+        register_module(nameof(conv1), conv1);
+        register_module(nameof(downsamples), downsamples);
+        register_module(nameof(middle), middle);
+        register_module(nameof(head), head);
     }
 
     /// <summary>
@@ -63,7 +72,7 @@ public sealed class Encoder3d : nn.Module
     public Tensor Forward(Tensor x, FeatureCache cache, Action<string, Tensor>? probe = null)
     {
         using var scope = NewDisposeScope();
-        x = _conv1.Forward(x, cache);
+        x = conv1.Forward(x, cache);                 // [B, dim, t, H, W]
         probe?.Invoke("encoder.conv1", x);
         for (int i = 0; i < _downsamples.Count; i++)
         {
@@ -78,8 +87,13 @@ public sealed class Encoder3d : nn.Module
         }
 
         x = _headNorm.ForwardSilu(x);
-        x = _headConv.Forward(x, cache);
+        x = _headConv.Forward(x, cache);             // [B, 2*z_dim, t', H/8, W/8]
         probe?.Invoke("encoder.head.2", x);
         return x.MoveToOuterDisposeScope();
+    }
+
+    // The slot fields are registered through the IndexedSlots only (see IndexedSlots).
+    protected override void RegisterComponents()
+    {
     }
 }

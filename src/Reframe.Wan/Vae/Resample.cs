@@ -26,8 +26,13 @@ public enum ResampleMode
 public sealed class Resample : nn.Module, IVaeLayer
 {
     private readonly ResampleMode _mode;
-    private readonly Conv2dLayer _conv;
-    private readonly CausalConv3d? _timeConv;
+
+    // Field names = checkpoint key segments.
+    private readonly IndexedSlots resample;   // resample.1 (resample.0 is the upsampling or the zero padding, done in Forward)
+    private readonly CausalConv3d? time_conv; // the 3d modes only
+
+    // The slot of resample, as the forward runs it.
+    private readonly Conv2dLayer _conv; // resample.1
 
     public Resample(long channels, ResampleMode mode, ModuleInit init) : base(nameof(Resample))
     {
@@ -38,16 +43,17 @@ public sealed class Resample : nn.Module, IVaeLayer
         _conv = up
             ? new Conv2dLayer(channels, channels / 2, 3, init, padding: 1)
             : new Conv2dLayer(channels, channels, 3, init, stride: 2);
-        register_module("resample", new IndexedSlots((1, _conv)));
-        _timeConv = mode switch
+        resample = new IndexedSlots((1, _conv));
+        register_module(nameof(resample), resample);
+        time_conv = mode switch
         {
             ResampleMode.Upsample3d => new CausalConv3d(channels, channels * 2, (3, 1, 1), init, padding: (1, 0, 0)),
             ResampleMode.Downsample3d => new CausalConv3d(channels, channels, (3, 1, 1), init, stride: (2, 1, 1)),
             _ => null,
         };
-        if (_timeConv is not null)
+        if (time_conv is not null)
         {
-            register_module("time_conv", _timeConv);
+            register_module(nameof(time_conv), time_conv);
         }
     }
 
@@ -97,7 +103,7 @@ public sealed class Resample : nn.Module, IVaeLayer
             next = cat([slot.IsRep ? zeros_like(next) : slot.LastFrame(), next], 2);
         }
 
-        var y = _timeConv!.Forward(x, slot.IsRep ? null : slot.Frames); // [B, 2C, T, H, W]
+        var y = time_conv!.Forward(x, slot.IsRep ? null : slot.Frames); // [B, 2C, T, H, W]
         slot.Store(next);
         long b = y.shape[0], c = y.shape[1] / 2, t = y.shape[2], h = y.shape[3], w = y.shape[4];
         y = y.reshape(b, 2, c, t, h, w);
@@ -113,8 +119,13 @@ public sealed class Resample : nn.Module, IVaeLayer
         }
 
         var last = x.narrow(2, x.shape[2] - 1, 1);
-        var y = _timeConv!.Forward(cat([slot.LastFrame(), x], 2)); // no padding: T+1 -> T/2 frames
+        var y = time_conv!.Forward(cat([slot.LastFrame(), x], 2)); // no padding: T+1 -> T/2 frames
         slot.Store(last);
         return y;
+    }
+
+    // The slot field is registered through resample only (see IndexedSlots).
+    protected override void RegisterComponents()
+    {
     }
 }

@@ -14,10 +14,13 @@ namespace Reframe.Wan.Vae;
 /// </summary>
 public sealed class WanVae : nn.Module, Pipelines.IWanVae
 {
-    private readonly Encoder3d _encoder;
-    private readonly CausalConv3d _conv1;
-    private readonly CausalConv3d _conv2;
-    private readonly Decoder3d _decoder;
+    // Field names = checkpoint key segments.
+    private readonly Encoder3d encoder;
+    private readonly CausalConv3d conv1; // 2z -> 2z, 1x1x1: the posterior's mean and log-variance
+    private readonly CausalConv3d conv2; // z -> z, 1x1x1, before the decoder
+    private readonly Decoder3d decoder;
+
+    // Constants, not checkpoint keys.
     private readonly Tensor _latentMean;   // [1, z, 1, 1, 1]
     private readonly Tensor _latentInvStd; // [1, z, 1, 1, 1], 1/std computed in float32 as the reference does
 
@@ -25,14 +28,14 @@ public sealed class WanVae : nn.Module, Pipelines.IWanVae
     {
         Config = config.Validate();
         Init = init;
-        _encoder = new Encoder3d(config, init);
-        _conv1 = CausalConv3d.Kernel1(config.ZDim * 2, config.ZDim * 2, init);
-        _conv2 = CausalConv3d.Kernel1(config.ZDim, config.ZDim, init);
-        _decoder = new Decoder3d(config, init);
-        register_module("encoder", _encoder);
-        register_module("conv1", _conv1);
-        register_module("conv2", _conv2);
-        register_module("decoder", _decoder);
+        encoder = new Encoder3d(config, init);
+        conv1 = CausalConv3d.Kernel1(config.ZDim * 2, config.ZDim * 2, init);
+        conv2 = CausalConv3d.Kernel1(config.ZDim, config.ZDim, init);
+        decoder = new Decoder3d(config, init);
+        register_module(nameof(encoder), encoder);
+        register_module(nameof(conv1), conv1);
+        register_module(nameof(conv2), conv2);
+        register_module(nameof(decoder), decoder);
 
         if (config.ZDim != WanVaeLatentStats.Mean.Count)
         {
@@ -106,10 +109,10 @@ public sealed class WanVae : nn.Module, Pipelines.IWanVae
             cache.BeginChunk();
             // Chunk 0 is frame 0 alone; chunk i >= 1 is frames 1+4(i-1) .. 4i.
             var chunk = i == 0 ? video.narrow(2, 0, 1) : video.narrow(2, 1 + 4 * (i - 1), 4);
-            outputs.Add(_encoder.Forward(chunk, cache, probe));
+            outputs.Add(encoder.Forward(chunk, cache, probe));
         }
 
-        var h = _conv1.Forward(cat(outputs, 2)); // [B, 2z, T', h, w]
+        var h = conv1.Forward(cat(outputs, 2)); // [B, 2z, T', h, w]
         probe?.Invoke("conv1", h);
         var halves = h.chunk(2, 1);
         var mu = halves[0];
@@ -157,13 +160,13 @@ public sealed class WanVae : nn.Module, Pipelines.IWanVae
         // The reference divides by its precomputed 1/std (rather than multiplying by std).
         var z = latents / _latentInvStd + _latentMean;
         probe?.Invoke("decoder_input_denormalised", z);
-        var x = _conv2.Forward(z);
+        var x = conv2.Forward(z);
         probe?.Invoke("conv2", x);
         var outputs = new List<Tensor>();
         for (long i = 0; i < x.shape[2]; i++)
         {
             cache.BeginChunk();
-            outputs.Add(_decoder.Forward(x.narrow(2, i, 1), cache, probe));
+            outputs.Add(decoder.Forward(x.narrow(2, i, 1), cache, probe));
         }
 
         return cat(outputs, 2).MoveToOuterDisposeScope();
@@ -181,6 +184,11 @@ public sealed class WanVae : nn.Module, Pipelines.IWanVae
         {
             throw new ArgumentException($"video height and width must be multiples of {factor}, got {video.shape[3]}x{video.shape[4]}");
         }
+    }
+
+    // Explicit registration only: the latent constants must never become buffers (keys the checkpoint lacks).
+    protected override void RegisterComponents()
+    {
     }
 
     protected override void Dispose(bool disposing)

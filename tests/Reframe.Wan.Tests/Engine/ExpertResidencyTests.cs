@@ -1,4 +1,5 @@
 using Reframe.Wan.Engine;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Pipelines;
 using Reframe.Wan.Transformer;
 using TorchSharp;
@@ -62,7 +63,7 @@ public class ExpertResidencyTests
     private static VaceWanTransformer Expert(int seed)
     {
         manual_seed(seed);
-        var expert = new VaceWanTransformer(Config, CPU, ScalarType.Float32);
+        var expert = new VaceWanTransformer(Config, ModuleInit.CpuFloat32);
         using var noGrad = no_grad();
         foreach (var (_, p) in expert.named_parameters())
         {

@@ -14,7 +14,7 @@ public class RmsNormTests
     public void IsRmsNormWithoutMeanOrBias()
     {
         using var scope = NewDisposeScope();
-        using var norm = WithWeight(new RmsNorm(4, 1e-6), [1, 2, 3, 4]);
+        using var norm = WithWeight(new RmsNorm(4, 1e-6, ModuleInit.CpuFloat32), [1, 2, 3, 4]);
         var x = tensor(new float[] { 1, 2, 3, 4 }, [1, 4]);
         double rms = Math.Sqrt((1 + 4 + 9 + 16) / 4.0 + 1e-6);
         var expected = tensor(new float[] { (float)(1 / rms), (float)(4 / rms), (float)(9 / rms), (float)(16 / rms) }, [1, 4]);
@@ -26,7 +26,7 @@ public class RmsNormTests
     {
         using var scope = NewDisposeScope();
         float[] weights = [1.01f, 3.07f, 0.33f, 7.9f, 2.5f, 0.77f, 5.3f, 1.9f];
-        using var norm = WithWeight(new RmsNorm(8, 1e-6, dtype: ScalarType.BFloat16), weights);
+        using var norm = WithWeight(new RmsNorm(8, 1e-6, new ModuleInit(ScalarType.BFloat16, CPU)), weights);
         var x = randn([256, 8], generator: new Generator(5)).to(ScalarType.BFloat16);
         var x32 = x.to(ScalarType.Float32);
         var normalised = (x32 * x32.square().mean([-1], keepdim: true).add(1e-6).rsqrt()).to(ScalarType.BFloat16);

@@ -29,7 +29,7 @@ public class ManifestTests(ITestOutputHelper output)
         Assert.Equal(WanTransformerConfig.A14B.PatchSize, config.PatchSize);
         Assert.Equal(WanTransformerConfig.A14B with { PatchSize = config.PatchSize, VaceLayers = config.VaceLayers }, config);
 
-        using var expert = new VaceWanTransformer(config, new TorchSharp.torch.Device(TorchSharp.DeviceType.META), TorchSharp.torch.ScalarType.BFloat16);
+        using var expert = new VaceWanTransformer(config, ModuleInit.Meta with { DType = TorchSharp.torch.ScalarType.BFloat16 });
         KeyManifest.AssertModuleMatches(output, "wan22_vace_fun_a14b_transformer.json", expert);
     }
 }

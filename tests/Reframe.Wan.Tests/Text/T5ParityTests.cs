@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Runtime;
 using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Text;
@@ -54,7 +55,7 @@ public class T5ParityTests(ITestOutputHelper output)
             trace.Tensors[Umt5Trace.TokenEmbeddingOut], 0);
         parityCase.Check(output, TensorRole.Intermediate, "block_outputs", stack(trace.BlockOutputs.ToArray()),
             OutputFallback);
-        var positions = encoder.blocks[0].pos_embedding!;
+        var positions = encoder.Blocks[0].PositionEmbedding!;
         parityCase.Check(output, TensorRole.Intermediate, "relative_position_buckets",
             positions.Buckets(length, length).to(float32), 0);
         if (parityCase.Has(TensorRole.Intermediate, "pos_bias_block0"))
@@ -87,7 +88,7 @@ public class T5ParityTests(ITestOutputHelper output)
     private static Umt5Encoder LoadEncoder(ParityCase parityCase)
     {
         var (config, weightsPath) = Weights(parityCase);
-        var encoder = new Umt5Encoder(config);
+        var encoder = new Umt5Encoder(config, ModuleInit.CpuFloat32);
         StrictStateDictLoader.Load(encoder, weightsPath);
         encoder.eval();
         return encoder;

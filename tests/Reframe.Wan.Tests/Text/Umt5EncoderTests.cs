@@ -1,3 +1,4 @@
+using Reframe.Wan.Modules;
 using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Text;
 using TorchSharp;
@@ -31,7 +32,7 @@ public class Umt5EncoderTests(Xunit.Abstractions.ITestOutputHelper output)
     public void Buckets_FollowTheLogSpacedTable_ForEveryDistance(int distance, int keyAfterQueryBucket)
     {
         // Key after the query: +16; key before: the same bucket without the offset; distance 0 -> bucket 0.
-        using var embedding = new T5RelativeEmbedding(32, 2);
+        using var embedding = new T5RelativeEmbedding(32, 2, ModuleInit.CpuFloat32);
         using var buckets = embedding.Buckets(600, 600); // [Lq, Lk]
         Assert.Equal(keyAfterQueryBucket, buckets[0, distance].item<long>());
         Assert.Equal(keyAfterQueryBucket - 16, buckets[distance, 0].item<long>());
@@ -48,7 +49,7 @@ public class Umt5EncoderTests(Xunit.Abstractions.ITestOutputHelper output)
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         manual_seed(3);
-        using var encoder = new Umt5Encoder(Tiny);
+        using var encoder = new Umt5Encoder(Tiny, ModuleInit.CpuFloat32);
         foreach (var (_, p) in encoder.named_parameters())
         {
             p.normal_();
@@ -98,7 +99,7 @@ public class Umt5EncoderTests(Xunit.Abstractions.ITestOutputHelper output)
         string folder = ParityKit.Path("t5", "weights_tiny_a");
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
         var config = Umt5Config.FromJson(json.RootElement.GetProperty("additional_kwargs"));
-        using var encoder = new Umt5Encoder(config, CPU, bfloat16);
+        using var encoder = new Umt5Encoder(config, new ModuleInit(bfloat16, CPU));
         Reframe.Wan.Checkpoints.StrictStateDictLoader.Load(encoder, Path.Combine(folder, "t5_encoder.safetensors"));
         var hidden = encoder.forward(parityCase.Input("input_ids").to(int64), parityCase.Input("attention_mask").to(int64));
         Assert.Equal(ScalarType.BFloat16, hidden.dtype);
@@ -119,7 +120,7 @@ public class Umt5EncoderTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             int width = T5Attention.FusedHeadDim(headDim);
             Assert.True(width >= headDim && width < 4 * headDim && (width & (width - 1)) == 0 && int.TrailingZeroCount(width) % 2 == 0, $"width {width} for {headDim}");
-            using var attention = new T5Attention(dim: 2 * headDim, dimAttn: 2 * headDim, numHeads: 2);
+            using var attention = new T5Attention(dim: 2 * headDim, dimAttn: 2 * headDim, numHeads: 2, ModuleInit.CpuFloat32);
             manual_seed(headDim);
             foreach (var (_, p) in attention.named_parameters())
             {

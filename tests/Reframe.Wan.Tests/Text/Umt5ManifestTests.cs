@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reframe.Wan.Checkpoints;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Text;
 using TorchSharp;
@@ -24,7 +25,7 @@ public class Umt5ManifestTests(ITestOutputHelper output)
         var config = Umt5Config.FromJson(root.GetProperty("config"));
         Assert.Equal(Umt5Config.UmT5Xxl, config with { Dropout = 0 });
 
-        using var encoder = new Umt5Encoder(config, META, bfloat16);
+        using var encoder = new Umt5Encoder(config, ModuleInit.Meta with { DType = bfloat16 });
         var expected = root.GetProperty("tensors").EnumerateArray().Select(t => new ShapedKey(
             t.GetProperty("name").GetString()!,
             t.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray())).ToList();

@@ -1,3 +1,4 @@
+using Reframe.Wan.Modules;
 using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Transformer;
 using Xunit.Abstractions;
@@ -23,8 +24,8 @@ public class TransformerDTypeTests(ITestOutputHelper output)
         int batch = (int)inputs["x"].shape[0];
         var contexts = Enumerable.Range(0, batch).Select(i => inputs[$"context_{i}"]).ToArray();
 
-        using var full = ExpertCheckpoint.Load(weights, CPU, ScalarType.Float32);
-        using var half = ExpertCheckpoint.Load(weights, CPU, ScalarType.BFloat16);
+        using var full = ExpertCheckpoint.Load(weights, ModuleInit.CpuFloat32);
+        using var half = ExpertCheckpoint.Load(weights, new ModuleInit(ScalarType.BFloat16, CPU));
         var reference = full.Forward(inputs["x"], inputs["t"], inputs["vace_context"], contexts, 1.0);
         var bf16 = half.Forward(inputs["x"], inputs["t"], inputs["vace_context"], contexts, 1.0);
 

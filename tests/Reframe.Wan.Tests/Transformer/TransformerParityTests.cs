@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Reframe.Wan.Modules;
 using Reframe.Wan.Tests.Parity;
 using Reframe.Wan.Transformer;
 using Xunit.Abstractions;
@@ -58,7 +59,7 @@ public class TransformerParityTests(ITestOutputHelper output)
 
     internal static VaceWanTransformer LoadModel(string weightsFolder)
     {
-        return ExpertCheckpoint.Load(weightsFolder, CPU, ScalarType.Float32);
+        return ExpertCheckpoint.Load(weightsFolder, ModuleInit.CpuFloat32);
     }
 
     private void Check(string name, Tensor actual, Tensor reference, JsonElement caseJson, double fallback) =>
