@@ -82,7 +82,15 @@ public sealed class PostgresServer
         server._bin = bin;
         server._options = options;
         await server.StartAgainAsync().ConfigureAwait(false);
-        await server.CleanUpAfterAsync(Environment.ProcessId).ConfigureAwait(false);
+        try
+        {
+            await server.CleanUpAfterAsync(Environment.ProcessId).ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.StopAsync().ConfigureAwait(false); // no watchdog: no server left running either
+            throw;
+        }
         return server;
     }
 
@@ -94,12 +102,14 @@ public sealed class PostgresServer
     /// </summary>
     private Task CleanUpAfterAsync(int owner)
     {
-        var pgCtl = Path.Combine(_bin, "pg_ctl");
-        var stop = _runAs is null ? $"'{pgCtl}'" : $"runuser -u {_runAs} -- '{pgCtl}'";
-        var watchdog = $"while kill -0 {owner} 2>/dev/null; do sleep 1; done; "
-            + $"{stop} -D '{Path.Combine(_root, "data")}' -m immediate -w stop; rm -rf '{_root}'";
-        // setsid -f forks the watchdog into its own session with no inherited output, so the test host's pipes close.
-        return RunProcessAsync("sh", ["-c", $"setsid -f sh -c \"{watchdog}\" </dev/null >/dev/null 2>&1"]);
+        // Paths travel as arguments ($1..$4), never as script text, so no quote or $ in them can change the script.
+        // It first lets go of the pipes it inherited, so that the call below returns at once.
+        const string watchdog = "exec </dev/null >/dev/null 2>&1; while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; "
+            + "$STOP \"$2\" -D \"$3\" -m immediate -w stop; rm -rf -- \"$4\"";
+        var stop = _runAs is null ? "" : $"runuser -u {_runAs} --";
+        // setsid -f forks the watchdog into a session of its own, which outlives the test host.
+        return RunProcessAsync("env", [$"STOP={stop}", "setsid", "-f", "sh", "-c", watchdog, "watchdog",
+            owner.ToString(CultureInfo.InvariantCulture), Path.Combine(_bin, "pg_ctl"), Path.Combine(_root, "data"), _root]);
     }
 
     private static string FindBinaries()

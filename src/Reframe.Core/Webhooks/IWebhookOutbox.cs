@@ -23,7 +23,8 @@ public interface IWebhookOutbox
 
     /// <summary>
     /// Gives back a claim without an attempt (the dispatcher is stopping): the delivery is due again now, for the next
-    /// process or another node, instead of when the claim would have lapsed. No effect once anyone recorded an attempt.
+    /// process or another node, instead of when the claim would have lapsed. No effect once anyone recorded an attempt
+    /// or claimed it again (the row's due time is no longer this claim's <see cref="WebhookDelivery.NextAttemptAt"/>).
     /// </summary>
     Task ReleaseClaimAsync(WebhookDelivery delivery, CancellationToken cancellationToken);
 
@@ -65,4 +66,8 @@ public sealed record WebhookDelivery(
     string? Body,
     int Attempts,
     string? LastError,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>When the next attempt is due; on a delivery just claimed, when the claim lapses (its owner's mark).</summary>
+    public DateTimeOffset NextAttemptAt { get; init; }
+}

@@ -21,6 +21,7 @@ public abstract class RawVideoPipe : IAsyncDisposable
         Height = height;
         FrameBytes = checked(width * height * 3);
         Frames = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Math.Max(1, capacity)) { SingleReader = true, SingleWriter = true });
+        // The pump may start before a derived constructor's body runs: pumps use only what this constructor set.
         _pump = Task.Run(PumpAsync);
     }
 

@@ -9,7 +9,7 @@ namespace Reframe.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresWebhookOutbox : IWebhookOutbox
 {
-    private const string Columns = "delivery_id, task_id, owner_id, url, public_base_url, state, body, attempts, last_error, created_at";
+    private const string Columns = "delivery_id, task_id, owner_id, url, public_base_url, state, body, attempts, last_error, created_at, next_attempt_at";
 
     private readonly NpgsqlDataSource _db;
     private readonly TimeProvider _time;
@@ -75,8 +75,9 @@ internal sealed class PostgresWebhookOutbox : IWebhookOutbox
         ArgumentNullException.ThrowIfNull(delivery);
         await using var cmd = _db.CreateCommand("""
             UPDATE reframe_webhook_deliveries SET next_attempt_at = @now
-            WHERE delivery_id = @delivery AND state = @pending AND attempts = @attempts
+            WHERE delivery_id = @delivery AND state = @pending AND attempts = @attempts AND next_attempt_at = @claimedUntil
             """);
+        cmd.Parameters.AddWithValue("claimedUntil", delivery.NextAttemptAt.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("pending", (short)WebhookDeliveryState.Pending);
         cmd.Parameters.AddWithValue("attempts", delivery.Attempts);
         cmd.Parameters.AddWithValue("now", Now());
@@ -144,7 +145,10 @@ internal sealed class PostgresWebhookOutbox : IWebhookOutbox
             rows.Add(new WebhookDelivery(
                 r.GetString(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetString(4),
                 (WebhookDeliveryState)r.GetInt16(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetInt32(7),
-                r.IsDBNull(8) ? null : r.GetString(8), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9))));
+                r.IsDBNull(8) ? null : r.GetString(8), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)))
+            {
+                NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)),
+            });
         }
         return rows;
     }

@@ -114,8 +114,9 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
         {
             command.CommandText = """
                 UPDATE webhook_deliveries SET next_attempt_at = $now
-                WHERE delivery_id = $delivery AND state = $pending AND attempts = $attempts
+                WHERE delivery_id = $delivery AND state = $pending AND attempts = $attempts AND next_attempt_at = $claimedUntil
                 """;
+            command.Parameters.AddWithValue("$claimedUntil", delivery.NextAttemptAt.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$pending", (int)WebhookDeliveryState.Pending);
             command.Parameters.AddWithValue("$attempts", delivery.Attempts);
             command.Parameters.AddWithValue("$now", Now());
@@ -187,7 +188,7 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
             return ReadAll(command);
         }, cancellationToken);
 
-    private const string Columns = "delivery_id, task_id, owner_id, url, public_base_url, state, body, attempts, last_error, created_at";
+    private const string Columns = "delivery_id, task_id, owner_id, url, public_base_url, state, body, attempts, last_error, created_at, next_attempt_at";
 
     private static IReadOnlyList<WebhookDelivery> ReadAll(SqliteCommand command)
     {
@@ -198,7 +199,10 @@ public sealed class SqliteWebhookOutbox : IWebhookOutbox, IDisposable
             rows.Add(new WebhookDelivery(
                 reader.GetString(0), Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 (WebhookDeliveryState)reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9))));
+                reader.IsDBNull(8) ? null : reader.GetString(8), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)))
+            {
+                NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+            });
         }
         return rows;
     }

@@ -133,7 +133,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Not an attempt: due again at once for the next process or another node, not when the claim lapses.
-            await _outbox.ReleaseClaimAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+            await ReleaseClaimAsync(delivery).ConfigureAwait(false);
             return;
         }
         catch (OperationCanceledException)
@@ -154,6 +154,28 @@ public sealed partial class WebhookDispatcher : BackgroundService
         await _outbox.MarkFailedAttemptAsync(delivery, failure, next, CancellationToken.None).ConfigureAwait(false);
         LogAttemptFailed(delivery.DeliveryId, delivery.TaskId, attempt, failure, next);
     }
+
+    /// <summary>
+    /// Best effort, bounded: the process is stopping, and a store that does not answer must not hold shutdown up. A
+    /// claim not given back lapses on its own.
+    /// </summary>
+    private async Task ReleaseClaimAsync(WebhookDelivery delivery)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _outbox.ReleaseClaimAsync(delivery, bound.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // whatever the store says, the claim lapses by itself; shutdown goes on
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogReleaseFailed(delivery.DeliveryId, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {DeliveryId}: its claim was not given back at shutdown; it lapses instead")]
+    private partial void LogReleaseFailed(string deliveryId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {DeliveryId} for task {TaskId} delivered on attempt {Attempt}")]
     private partial void LogDelivered(string deliveryId, Guid taskId, int attempt);

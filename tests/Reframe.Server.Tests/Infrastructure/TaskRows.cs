@@ -33,7 +33,15 @@ public static class TaskRows
     private static SqliteConnection OpenReadOnly(string dataDirectory)
     {
         var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "reframe.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        return connection;
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 }

@@ -95,6 +95,14 @@ public abstract class WebhookOutboxContract : IAsyncLifetime
 
         var again = Assert.Single(await other.ClaimDueAsync(TimeSpan.FromMinutes(10), 10, None));
         Assert.Equal((claimed[1].DeliveryId, 0), (again.DeliveryId, again.Attempts));
+
+        // A release that comes after the claim lapsed and another node took it again gives away nothing.
+        Time.Advance(TimeSpan.FromMinutes(11));
+        await _outbox.ReleaseClaimAsync(again, None);
+        var retaken = await _outbox.ClaimDueAsync(TimeSpan.FromMinutes(10), 10, None);
+        Assert.Contains(retaken, d => d.DeliveryId == claimed[1].DeliveryId);
+        await _outbox.ReleaseClaimAsync(again, None); // stale: the claim is now the retaker's
+        Assert.Empty(await other.ClaimDueAsync(TimeSpan.FromMinutes(10), 10, None));
     }
 
     [Fact]

@@ -33,7 +33,16 @@ internal sealed record PipelineCase(
     public (VaceWanTransformer High, VaceWanTransformer Low) LoadExperts()
     {
         var experts = Json.GetProperty("experts");
-        return (Expert(experts, "high_noise_model"), Expert(experts, "low_noise_model"));
+        var high = Expert(experts, "high_noise_model");
+        try
+        {
+            return (high, Expert(experts, "low_noise_model"));
+        }
+        catch
+        {
+            high.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A saved per-step tensor at <paramref name="step"/>: intermediates first, then outputs.</summary>

@@ -129,8 +129,6 @@ public class PipelineParityTests(ITestOutputHelper output)
             Sampler: Sampler.UniPC,
             VaceContextScale: spec.GetProperty("scale").GetDouble());
     }
-
-    /// <summary>The loop never touches the VAE; this one fails loudly if it did.</summary>
 }
 
 /// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
