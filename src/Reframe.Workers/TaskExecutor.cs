@@ -231,7 +231,7 @@ public sealed partial class TaskExecutor
             case RunningTask.StopReason.ClientCancelled:
                 LogCancelled(lease.TaskId);
                 await _queue.FailAsync(lease, new TaskError(TaskErrorNames.Cancelled,
-                    "The task was cancelled at the client's request while it was running."), CancellationToken.None).ConfigureAwait(false);
+                    TaskEndMessages.CancelledWhileRunning), CancellationToken.None).ConfigureAwait(false);
                 break;
             case RunningTask.StopReason.TimedOut:
                 await _queue.FailAsync(lease, new TaskError(TaskErrorNames.Timeout,

@@ -229,7 +229,7 @@ internal sealed class PostgresTaskStore : ITaskStore
         cmd.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("expires", (now + _options.Retention).ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("name", TaskErrorNames.Cancelled);
-        cmd.Parameters.AddWithValue("message", "The task was cancelled at the client's request before it started.");
+        cmd.Parameters.AddWithValue("message", TaskEndMessages.CancelledBeforeStart);
         CancelOutcome outcome;
         if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
         {

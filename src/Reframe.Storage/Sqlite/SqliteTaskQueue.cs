@@ -11,8 +11,6 @@ namespace Reframe.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteTaskQueue : ITaskQueue
 {
-    internal const string CancelledWhileRunningMessage = "The task was cancelled at the client's request while it was running.";
-
     private readonly SqliteDatabase _db;
     private readonly TaskQueueOptions _options;
     private readonly TimeProvider _time;
@@ -207,7 +205,7 @@ internal sealed class SqliteTaskQueue : ITaskQueue
         {
             return LeaseState.Held;
         }
-        return EndInError(cmd, new TaskError(TaskErrorNames.Cancelled, CancelledWhileRunningMessage))
+        return EndInError(cmd, new TaskError(TaskErrorNames.Cancelled, TaskEndMessages.CancelledWhileRunning))
             ? LeaseState.CancelRequested
             : LeaseState.Lost;
     }
@@ -236,11 +234,10 @@ internal sealed class SqliteTaskQueue : ITaskQueue
         AddEndTimes(cmd, now);
         cmd.Parameters.AddWithValue("$max", _options.MaxAttempts);
         cmd.Parameters.AddWithValue("$cancelled", TaskErrorNames.Cancelled);
-        cmd.Parameters.AddWithValue("$cancelledMessage", CancelledWhileRunningMessage);
+        cmd.Parameters.AddWithValue("$cancelledMessage", TaskEndMessages.CancelledWhileRunning);
         cmd.Parameters.AddWithValue("$exhausted", TaskErrorNames.AttemptsExhausted);
         cmd.Parameters.AddWithValue("$exhaustedMessage",
-            $"The task was started {_options.MaxAttempts} times and the worker running it stopped each time " +
-            "(the process was killed, ran out of memory or lost its lease). It will not be retried; try a smaller input or fewer frames.");
+            TaskEndMessages.AttemptsExhausted(_options.MaxAttempts));
         const string endFields = """
             ended_at = $now, expires_at = $expires, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL,
             progress_json = NULL, request_json = ''

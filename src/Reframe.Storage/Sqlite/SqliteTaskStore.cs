@@ -202,7 +202,7 @@ internal sealed class SqliteTaskStore : ITaskStore
             cmd.Parameters.AddWithValue("$now", UnixTime.Ms(now));
             cmd.Parameters.AddWithValue("$expires", UnixTime.Ms(now + _options.Retention));
             cmd.Parameters.AddWithValue("$name", TaskErrorNames.Cancelled);
-            cmd.Parameters.AddWithValue("$message", "The task was cancelled at the client's request before it started.");
+            cmd.Parameters.AddWithValue("$message", TaskEndMessages.CancelledBeforeStart);
             cmd.CommandText = """
                 UPDATE tasks SET status = 3, error_name = $name, error_message = $message, ended_at = $now,
                                  expires_at = $expires, request_json = ''
