@@ -56,12 +56,15 @@ public static class FfmpegArguments
     }
 
     /// <summary>
-    /// One displayed frame at each of <paramref name="seconds"/>, full size, rgb24 on stdout, in one process (border
-    /// detection). Each time is its own input with a fast seek, so only a few GOPs are decoded, not the clip;
-    /// a time past the end contributes no frame.
+    /// One displayed frame at each of <paramref name="seconds"/>, rgb24 on stdout, in one process: full size for
+    /// border detection, or through <paramref name="eachFrame"/> (a filter chain such as a scale) for a sampler.
+    /// Each time is its own input with a fast seek, so only a few GOPs are decoded, not the clip; a time past the
+    /// end contributes no frame.
     /// </summary>
-    public static IReadOnlyList<string> GrabFrames(string sourcePath, IReadOnlyList<double> seconds, int threads)
+    public static IReadOnlyList<string> GrabFrames(string sourcePath, IReadOnlyList<double> seconds, int threads, string? eachFrame = null)
     {
+        ArgumentNullException.ThrowIfNull(seconds);
+        var filter = eachFrame is null ? "" : "," + eachFrame;
         var args = new List<string>(Preamble(threads));
         foreach (var t in seconds)
         {
@@ -70,7 +73,7 @@ public static class FfmpegArguments
         var graph = new System.Text.StringBuilder();
         for (var i = 0; i < seconds.Count; i++)
         {
-            graph.Append(CultureInfo.InvariantCulture, $"[{i}:v:0]trim=end_frame=1,setpts=PTS-STARTPTS[s{i}];");
+            graph.Append(CultureInfo.InvariantCulture, $"[{i}:v:0]trim=end_frame=1,setpts=PTS-STARTPTS{filter}[s{i}];");
         }
         for (var i = 0; i < seconds.Count; i++)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Reframe.Media.Ffmpeg;
 
 namespace Reframe.Media.Sampling;
@@ -12,28 +11,8 @@ public static class SampleArguments
     /// decoded whole), stretched to <paramref name="width"/> x <paramref name="height"/>. Stretched rather than
     /// cropped: a crop would hide the frame's edges, which is exactly where a reframe puts what it generated.
     /// </summary>
-    public static IReadOnlyList<string> VideoFrames(string path, IReadOnlyList<double> seconds, int width, int height, int threads)
-    {
-        ArgumentNullException.ThrowIfNull(seconds);
-        var args = new List<string>(FfmpegArguments.Preamble(threads));
-        foreach (var t in seconds)
-        {
-            args.AddRange(["-ss", t.ToString("0.###", CultureInfo.InvariantCulture), "-i", FfmpegArguments.InputPath(path)]);
-        }
-        var graph = new StringBuilder();
-        for (var i = 0; i < seconds.Count; i++)
-        {
-            graph.Append(CultureInfo.InvariantCulture, $"[{i}:v:0]trim=end_frame=1,setpts=PTS-STARTPTS,{Scale(width, height)}[s{i}];");
-        }
-        for (var i = 0; i < seconds.Count; i++)
-        {
-            graph.Append(CultureInfo.InvariantCulture, $"[s{i}]");
-        }
-        graph.Append(CultureInfo.InvariantCulture, $"concat=n={seconds.Count}:v=1:a=0[out]");
-        args.AddRange(["-filter_complex", graph.ToString(), "-map", "[out]", "-an", "-sn", "-dn"]);
-        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
-        return args;
-    }
+    public static IReadOnlyList<string> VideoFrames(string path, IReadOnlyList<double> seconds, int width, int height, int threads) =>
+        FfmpegArguments.GrabFrames(path, seconds, threads, eachFrame: Scale(width, height));
 
     /// <summary>The first frame of an image file, stretched to the size.</summary>
     public static IReadOnlyList<string> Image(string path, int width, int height, int threads)
