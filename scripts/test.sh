@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
-# A full disk fails the build with a wall of copy errors: say up front how much room there is (a clone needs ~1 GB
+# A full disk fails the build with a wall of copy errors: say up front how much room there is (a built clone ~200 MB
 # beside the NuGet cache's ~2.5 GB, and the test servers ~1 GB more under TMPDIR while they run).
 df -h . "${TMPDIR:-/tmp}" ~/.nuget 2>/dev/null | awk 'NR == 1 || !seen[$1]++' >&2 || true
 dotnet build Reframe.slnx -c Release -nologo -v:q
