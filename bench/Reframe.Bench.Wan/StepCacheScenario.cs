@@ -4,6 +4,7 @@ using Reframe.Core.Engines;
 using Reframe.Core.Requests;
 using Reframe.Wan.Engine;
 using Reframe.Wan.Runtime;
+using Reframe.TestSupport;
 
 namespace Reframe.Bench.Wan;
 
@@ -57,7 +58,7 @@ internal static class StepCacheScenario
             {
                 for (int i = 0; i < settings.Length; i++)
                 {
-                    var writer = new CollectingWriter(width, height);
+                    var writer = new MemoryFrameWriter(width, height);
                     var timer = Stopwatch.StartNew();
                     reports[i] = engines[i].GenerateAsync(Job(settings[i].Acceleration, width, height, steps), writer, new Progress<TaskProgress>(), CancellationToken.None)
                         .GetAwaiter().GetResult();
@@ -109,7 +110,7 @@ internal static class StepCacheScenario
             return pixels;
         }).ToList();
         var keep = new PixelRect(width / 4, 0, width / 2, height);
-        return new EngineJob(width, height, count, 16, keep, keep, new ListReader(width, height, frames), null, null,
+        return new EngineJob(width, height, count, 16, keep, keep, new MemoryFrameReader(width, height, frames), null, null,
             new GenerationOptions { VideoUrl = "https://example.invalid/clip.mp4", Prompt = "a street at night", NumInferenceSteps = steps, GuidanceScale = 5, Shift = 5, Acceleration = acceleration },
             Seed: 11);
     }
@@ -131,39 +132,5 @@ internal static class StepCacheScenario
 
         double mse = squared / count;
         return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(255.0 * 255.0 / mse);
-    }
-
-    private sealed class ListReader(int width, int height, IReadOnlyList<byte[]> frames) : IFrameReader
-    {
-        private int _next;
-
-        public int Width => width;
-        public int Height => height;
-        public int FrameBytes => width * height * 3;
-
-        public ValueTask<bool> ReadFrameAsync(Memory<byte> frame, CancellationToken cancellationToken)
-        {
-            if (_next >= frames.Count)
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            frames[_next++].CopyTo(frame);
-            return ValueTask.FromResult(true);
-        }
-    }
-
-    private sealed class CollectingWriter(int width, int height) : IFrameWriter
-    {
-        public List<byte[]> Frames { get; } = [];
-        public int Width => width;
-        public int Height => height;
-        public int FrameBytes => width * height * 3;
-
-        public ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
-        {
-            Frames.Add(frame.ToArray());
-            return ValueTask.CompletedTask;
-        }
     }
 }
