@@ -112,6 +112,10 @@ public static class ReframeApp
             {
                 Directory.Delete(settings.WorkDirectory, recursive: true);
             }
+            // Likewise a result blob no task refers to (the previous process was killed between a task's upload and its
+            // completion) or an ended task's stored input: nothing else writes to this store and no worker runs yet, so
+            // these are orphans now, not only after the upkeep's grace.
+            app.Services.GetRequiredService<Workers.OrphanBlobSweep>().SweepAsync(TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult();
         }
         if (settings.RunsWorkers)
         {

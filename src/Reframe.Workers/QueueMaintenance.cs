@@ -14,17 +14,19 @@ public sealed partial class QueueMaintenance : BackgroundService
     private readonly ITaskQueue _queue;
     private readonly ITaskStore _store;
     private readonly IBlobStore _blobs;
+    private readonly OrphanBlobSweep _sweep;
     private readonly QueueSignal _signal;
     private readonly WorkerOptions _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<QueueMaintenance> _log;
 
-    public QueueMaintenance(ITaskQueue queue, ITaskStore store, IBlobStore blobs, QueueSignal signal,
+    public QueueMaintenance(ITaskQueue queue, ITaskStore store, IBlobStore blobs, OrphanBlobSweep sweep, QueueSignal signal,
         WorkerOptions settings, TimeProvider time, ILogger<QueueMaintenance> log)
     {
         _queue = queue;
         _store = store;
         _blobs = blobs;
+        _sweep = sweep;
         _signal = signal;
         _settings = settings;
         _time = time;
@@ -75,73 +77,12 @@ public sealed partial class QueueMaintenance : BackgroundService
         }
         if (_time.GetElapsedTime(_lastSweep) >= _settings.EffectiveOrphanBlobGrace / 2 || _lastSweep == 0)
         {
-            await SweepOrphanBlobsAsync(cancellationToken).ConfigureAwait(false);
+            await _sweep.SweepAsync(_settings.EffectiveOrphanBlobGrace, cancellationToken).ConfigureAwait(false);
             _lastSweep = _time.GetTimestamp();
         }
     }
 
     private long _lastSweep;
-
-    /// <summary>Deletes result blobs older than the grace that no task refers to; returns how many.</summary>
-    public async Task<int> SweepOrphanBlobsAsync(CancellationToken cancellationToken)
-    {
-        var cutoff = _time.GetUtcNow() - _settings.EffectiveOrphanBlobGrace;
-        var old = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var blob in _blobs.ListAsync(BlobKeys.ResultsPrefix, cancellationToken).ConfigureAwait(false))
-        {
-            if (blob.LastModified < cutoff && BlobKeys.TokenOf(blob.Key) is { } token)
-            {
-                old[token] = blob.Key;
-            }
-        }
-        var deleted = 0;
-        if (old.Count > 0)
-        {
-            var referenced = await _store.ReferencedFileTokensAsync(old.Keys, cancellationToken).ConfigureAwait(false);
-            foreach (var (token, key) in old)
-            {
-                if (!referenced.Contains(token))
-                {
-                    await _blobs.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-                    deleted++;
-                }
-            }
-        }
-        deleted += await SweepStoredInputsAsync(cutoff, cancellationToken).ConfigureAwait(false);
-        if (deleted > 0)
-        {
-            LogOrphans(deleted);
-        }
-        return deleted;
-    }
-
-    /// <summary>Stored inputs of tasks that ended (or never committed) and are older than the grace.</summary>
-    private async Task<int> SweepStoredInputsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
-    {
-        var old = new List<(Guid Task, string Key)>();
-        await foreach (var blob in _blobs.ListAsync(StoredInputs.InputsPrefix, cancellationToken).ConfigureAwait(false))
-        {
-            if (blob.LastModified < cutoff && StoredInputs.TaskOf(blob.Key) is { } task)
-            {
-                old.Add((task, blob.Key));
-            }
-        }
-        if (old.Count == 0)
-        {
-            return 0;
-        }
-        var active = await _store.ActiveTaskIdsAsync(old.Select(o => o.Task).Distinct().ToList(), cancellationToken).ConfigureAwait(false);
-        var deleted = 0;
-        foreach (var (task, key) in old.Where(o => !active.Contains(o.Task)))
-        {
-            await _blobs.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-            deleted++;
-        }
-        return deleted;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted {Count} blob(s) no task needs (results nobody refers to, inputs of ended tasks)")]
-    private partial void LogOrphans(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} task(s) had an expired lease and were recovered")]
     private partial void LogRecovered(int count);

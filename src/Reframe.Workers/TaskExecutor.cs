@@ -260,7 +260,7 @@ public sealed partial class TaskExecutor
         {
             while (!stop.IsCancellationRequested)
             {
-                await Task.Delay(tick, _time, stop).ConfigureAwait(false);
+                await TickOrStageChangeAsync(tick, progress, stop).ConfigureAwait(false);
                 var unwritten = progress.TakeUnwritten();
                 if (unwritten is null && _time.GetElapsedTime(lastRenewal) < renewEvery)
                 {
@@ -289,6 +289,16 @@ public sealed partial class TaskExecutor
         {
             LogUnexpected(ex, lease.TaskId);
         }
+    }
+
+    /// <summary>Waits a tick, or less when the task enters a new stage; throws when <paramref name="stop"/> is cancelled.</summary>
+    private async Task TickOrStageChangeAsync(TimeSpan tick, LatestProgress progress, CancellationToken stop)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var delay = Task.Delay(tick, _time, wake.Token);
+        await Task.WhenAny(delay, progress.StageChange).ConfigureAwait(false);
+        await wake.CancelAsync().ConfigureAwait(false);
+        stop.ThrowIfCancellationRequested();
     }
 
     private async Task DelayQuietlyAsync(TimeSpan delay, CancellationToken stopping)

@@ -23,6 +23,7 @@ internal static class RoleComposition
         services.TryAddSingleton(WorkerOptionsOf(settings));
         services.TryAddSingleton(sp => new QueueSignal(sp.GetRequiredService<ITaskSignals>()));
         services.TryAddSingleton(sp => new RunningTasks(sp.GetRequiredService<ITaskSignals>()));
+        services.TryAddSingleton<OrphanBlobSweep>();
         services.AddHostedService<QueueMaintenance>();
         if (settings.RunsWorkers)
         {

@@ -31,14 +31,13 @@ public sealed class ProcessKillTests
                 {
                     ids.Add(await client.SubmitAsync(body));
                 }
-                // Kill while at least one task is mid-generation.
-                await client.WaitForEndAsync(ids[0], TimeSpan.FromMinutes(1),
-                    b => b["status"]!.GetValue<string>() == "generating" && b["meta"]?["progress"]?["stage"]?.GetValue<string>() is "generating" or "encoding");
+                // Kill while at least one task is mid-generation and others wait (more are submitted if they ran out).
+                await MidGeneration.WaitForOneAsync(client, ids, body);
                 await first.KillAsync();
             }
 
             var atKill = await TaskRows.ReadAsync(dataDir);
-            Assert.Equal(count, atKill.Count); // every 200 was on disk
+            Assert.Equal(ids.Count, atKill.Count); // every 200 was on disk
             Assert.Contains(atKill, r => r.Status == 1); // something was in flight
             Assert.Contains(atKill, r => r.Status == 0); // something was still queued
 
@@ -62,7 +61,7 @@ public sealed class ProcessKillTests
             // Exactly once: one result per task, no stray files from the killed attempts, and the tasks that
             // were running at the kill were taken exactly one more time.
             var tokens = rows.Select(r => r.FileToken).ToList();
-            Assert.Equal(count, tokens.Distinct().Count());
+            Assert.Equal(ids.Count, tokens.Distinct().Count());
             var files = Directory.GetFiles(Path.Combine(dataDir, "results")).Select(Path.GetFileNameWithoutExtension).Order().ToList();
             Assert.Equal(tokens.Order().ToList(), files);
             foreach (var row in rows)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using Reframe.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -41,7 +39,8 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
                 {
                     ids.Add(await client.SubmitAsync(body));
                 }
-                await WaitForOneGeneratingAsync(client, ids);
+                // More may be submitted while waiting, so that the kill finds work queued as well as running.
+                await MidGeneration.WaitForOneAsync(client, ids, body);
                 await server.KillAsync();
                 var rows = await TaskRows.ReadAsync(dataDir);
                 Assert.Equal(ids.Count, rows.Count); // every 200 was durable
@@ -55,7 +54,7 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
                 Assert.Contains(server.Output, l => l.Contains("left running by a previous process were recovered", StringComparison.Ordinal)
                                                     && !l.Contains(" 0 task(s)", StringComparison.Ordinal));
                 using var client = server.Client(Key);
-                await WaitForOneGeneratingAsync(client, ids);
+                await MidGeneration.WaitForOneAsync(client, ids, body);
                 var started = DateTime.UtcNow;
                 await server.TerminateAsync(TimeSpan.FromSeconds(40));
                 output.WriteLine($"SIGTERM: exited {server.ExitCode} after {(DateTime.UtcNow - started).TotalSeconds:F1} s");
@@ -94,27 +93,4 @@ public sealed class CrashRestartTests(ITestOutputHelper output)
             Directory.Delete(dataDir, recursive: true);
         }
     }
-
-    private static async Task WaitForOneGeneratingAsync(ApiClient client, IReadOnlyList<string> ids)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (DateTime.UtcNow < until)
-        {
-            foreach (var id in ids)
-            {
-                var (status, body, _) = await client.GetAsync(id);
-                Assert.Equal(HttpStatusCode.OK, status);
-                if (IsMidGeneration(body!))
-                {
-                    return;
-                }
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("no task reached the generating stage");
-    }
-
-    private static bool IsMidGeneration(JsonNode body) =>
-        body["status"]!.GetValue<string>() == "generating"
-        && body["meta"]?["progress"]?["stage"]?.GetValue<string>() is "generating" or "encoding";
 }
