@@ -97,9 +97,10 @@ public sealed partial class ScaleOutTests(ITestOutputHelper output)
             var cancelled = await first.WaitForEndAsync(cancelId, TimeSpan.FromSeconds(30));
             var took = DateTime.UtcNow - asked;
             Assert.Equal(("error", "cancelled"), (cancelled["status"]!.GetValue<string>(), cancelled["error"]!["name"]!.GetValue<string>()));
-            // Stopped by the worker that held it (not by a lease running out), promptly.
+            // Stopped by the worker that held it (its log says so; a lease running out would not), promptly: the bound is
+            // loose because five .NET processes, PostgreSQL, s3rver and ffmpeg share two cores here.
             await WaitForAsync(() => deployment.WorkerLog().Any(l => l.Contains($"Task {TaskId(cancelId)} cancelled while running", StringComparison.Ordinal)));
-            Assert.True(took < TimeSpan.FromSeconds(5), $"the cancel took {took.TotalSeconds:0.0} s");
+            Assert.True(took < TimeSpan.FromSeconds(15), $"the cancel took {took.TotalSeconds:0.0} s");
             output.WriteLine($"cancel via API node {1 % deployment.ApiNodes.Count} stopped {cancelId} on {holder} in {took.TotalMilliseconds:0} ms");
         }
 

@@ -18,13 +18,15 @@ public static class MidGeneration
         while (DateTime.UtcNow < until)
         {
             var queued = 0;
+            string? caught = null;
             foreach (var id in ids.Where(i => !ended.Contains(i)).ToList())
             {
                 var (status, task, _) = await client.GetAsync(id);
                 Assert.Equal(HttpStatusCode.OK, status);
                 if (IsMidGeneration(task!))
                 {
-                    return id;
+                    caught ??= id;
+                    continue;
                 }
                 switch (task!["status"]!.GetValue<string>())
                 {
@@ -35,6 +37,10 @@ public static class MidGeneration
                         ended.Add(id);
                         break;
                 }
+            }
+            if (caught is not null && queued >= keepQueued)
+            {
+                return caught; // one generating and enough waiting, seen in the same pass
             }
             if (queued < keepQueued)
             {

@@ -23,7 +23,7 @@ public sealed class PromptExpansionTests
             [PromptExpansionSettings.UrlKey] = chat.BaseUrl,
             [PromptExpansionSettings.ModelKey] = "qwen2.5-7b-instruct",
             [PromptExpansionSettings.ApiKeyKey] = "sk-local-test",
-            [PromptExpansionSettings.TimeoutKey] = "1",
+            [PromptExpansionSettings.TimeoutKey] = "5", // the first call pays for a cold connection and JIT; [slow] answers after 10 s
         }, services => services.AddSingleton<IReframeRunner>(runner));
         using var client = server.Client();
         var clip = await Tools.DataUriAsync(await Tools.ClipAsync(64, 36, 5, 8));
@@ -45,7 +45,7 @@ public sealed class PromptExpansionTests
 
         var slow = await RunAsync("[slow] a dog on a sofa");
         AssertMeta(slow, "[slow] a dog on a sofa", "[slow] a dog on a sofa", "failed",
-            "the expansion endpoint did not answer within 1 s; the original prompt was used");
+            "the expansion endpoint did not answer within 5 s; the original prompt was used");
         AssertMeta(await RunAsync("[error] a cat"), "[error] a cat", "[error] a cat", "failed",
             "the expansion endpoint answered HTTP 500; the original prompt was used");
         AssertMeta(await RunAsync("[garbage] a fox"), "[garbage] a fox", "[garbage] a fox", "failed",

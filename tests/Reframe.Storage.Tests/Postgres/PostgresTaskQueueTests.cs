@@ -113,7 +113,7 @@ public sealed class PostgresTaskQueueTests : TaskQueueContract
     }
 
     [Fact]
-    public async Task CancelOnOneNode_IsHeardByAnother_WithinASecond()
+    public async Task CancelOnOneNode_IsHeardByAnother_ByNotification_NotAtTheNextCheck()
     {
         var apiNode = await OpenNodeAsync();
         var workerNode = await OpenNodeAsync();
@@ -129,8 +129,10 @@ public sealed class PostgresTaskQueueTests : TaskQueueContract
         var lease = (await workerNode.Queue.TryLeaseAsync("worker", CancellationToken.None))!;
         var started = DateTime.UtcNow;
         Assert.Equal(CancelOutcome.CancelRequested, await apiNode.Store.RequestCancelAsync(id, "owner-a", CancellationToken.None));
-        Assert.Equal(id, await heard.Task.WaitAsync(TimeSpan.FromSeconds(1)));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
+        // NOTIFY is heard within milliseconds; the only other path is the listener's 15 s check, so 5 s tells them
+        // apart with room for a busy 2-core machine.
+        Assert.Equal(id, await heard.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
         Assert.Equal(LeaseState.CancelRequested, await workerNode.Queue.RenewAsync(lease, null, CancellationToken.None));
     }
 
