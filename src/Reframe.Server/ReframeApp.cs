@@ -107,15 +107,7 @@ public static class ReframeApp
         {
             log.LogInformation("Tasks in {Database}; {Recovered} task(s) left running by a previous process were recovered",
                 sqlite.DatabasePath, sqlite.OrphansRecovered);
-            // Single node: scratch space of a previous process belongs to nobody now.
-            if (Directory.Exists(settings.WorkDirectory))
-            {
-                Directory.Delete(settings.WorkDirectory, recursive: true);
-            }
-            // Likewise a result blob no task refers to (the previous process was killed between a task's upload and its
-            // completion) or an ended task's stored input: nothing else writes to this store and no worker runs yet, so
-            // these are orphans now, not only after the upkeep's grace.
-            app.Services.GetRequiredService<Workers.OrphanBlobSweep>().SweepAsync(TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult();
+            NodeStartup.ClearSingleNodeLeftovers(app.Services, settings, log);
         }
         if (settings.RunsWorkers)
         {

@@ -4,9 +4,9 @@ namespace Reframe.Workers;
 
 /// <summary>
 /// Keeps only the newest progress report; the lease renewal writes it. Engines may report every denoising step
-/// or every frame, and writing each one to the database would cost more than the step. A new stage is worth a
-/// write of its own (a client polling a short task should still see it generate), so <see cref="StageChange"/>
-/// wakes the writer early.
+/// or every frame, and writing each one to the database would cost more than the step. A new stage is worth an
+/// early write (a client polling a short task should still see it generate), so <see cref="StageChange"/> wakes
+/// the writer; stages that follow each other faster than the writer runs are written as the newest only.
 /// </summary>
 public sealed class LatestProgress : IProgress<TaskProgress>
 {
@@ -31,9 +31,10 @@ public sealed class LatestProgress : IProgress<TaskProgress>
     public TaskProgress? TakeUnwritten()
     {
         // A fresh signal before the read: a stage reported after it wakes the writer again instead of being missed.
+        // (An interlocked exchange, so that the read of the report below cannot move before it.)
         if (Volatile.Read(ref _stageChange).Task.IsCompleted)
         {
-            Volatile.Write(ref _stageChange, NewSignal());
+            Interlocked.Exchange(ref _stageChange, NewSignal());
         }
         var latest = Volatile.Read(ref _latest);
         if (ReferenceEquals(latest, _written))

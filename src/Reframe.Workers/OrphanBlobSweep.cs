@@ -53,7 +53,7 @@ public sealed partial class OrphanBlobSweep
         }
         var referenced = await _store.ReferencedFileTokensAsync(old.Keys, cancellationToken).ConfigureAwait(false);
         var deleted = 0;
-        foreach (var (token, key) in old.Where(o => !referenced.Contains(o.Key)))
+        foreach (var (_, key) in old.Where(o => !referenced.Contains(o.Key)))
         {
             await _blobs.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
             deleted++;

@@ -19,6 +19,7 @@ namespace Reframe.Workers;
 public sealed partial class TaskExecutor
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinimumWriteGap = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a worker waits after the blob store failed before it takes another task.</summary>
     public static readonly TimeSpan StoreBackoff = TimeSpan.FromSeconds(10);
@@ -266,7 +267,22 @@ public sealed partial class TaskExecutor
                 {
                     continue;
                 }
-                var state = await _queue.RenewAsync(lease, unwritten, stop).ConfigureAwait(false);
+                LeaseState state;
+                try
+                {
+                    state = await _queue.RenewAsync(lease, unwritten, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+#pragma warning disable CA1031 // a failed renewal is retried at the next tick; the lease outlives a few misses
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogUnexpected(ex, lease.TaskId);
+                    continue;
+                }
                 lastRenewal = _time.GetTimestamp();
                 if (state == LeaseState.Lost)
                 {
@@ -283,19 +299,19 @@ public sealed partial class TaskExecutor
         {
             // The task ended.
         }
-#pragma warning disable CA1031 // a failed renewal is retried at the next tick; the lease outlives a few misses
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogUnexpected(ex, lease.TaskId);
-        }
     }
 
-    /// <summary>Waits a tick, or less when the task enters a new stage; throws when <paramref name="stop"/> is cancelled.</summary>
+    /// <summary>
+    /// Waits a tick, or less when the task enters a new stage, but never less than <see cref="MinimumWriteGap"/> (stages
+    /// of a short task can follow each other within milliseconds, and each write is a transaction). Throws when
+    /// <paramref name="stop"/> is cancelled.
+    /// </summary>
     private async Task TickOrStageChangeAsync(TimeSpan tick, LatestProgress progress, CancellationToken stop)
     {
+        var gap = tick < MinimumWriteGap ? tick : MinimumWriteGap;
+        await Task.Delay(gap, _time, stop).ConfigureAwait(false);
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var delay = Task.Delay(tick, _time, wake.Token);
+        var delay = Task.Delay(tick - gap, _time, wake.Token);
         await Task.WhenAny(delay, progress.StageChange).ConfigureAwait(false);
         await wake.CancelAsync().ConfigureAwait(false);
         stop.ThrowIfCancellationRequested();

@@ -5,7 +5,7 @@ namespace Reframe.Media.Graph;
 /// <summary>
 /// Holds back the progress of a run that may yet be thrown away (the graph started before the bars were known). Until
 /// <see cref="Open"/> the newest report of each stage is kept, in the order the stages came: a run that got far, or
-/// finished, before the bars were known still shows every stage it went through (a fast machine can encode a short
+/// finished, before the bars were known still reports every stage it went through (a fast machine can encode a short
 /// clip before the detection ends). Open passes them on in that order, then every later report goes straight through.
 /// </summary>
 internal sealed class GatedProgress(IProgress<TaskProgress> inner) : IProgress<TaskProgress>

@@ -71,7 +71,8 @@ public sealed class ReframeRunner : IReframeRunner
                     held, token), cancellationToken);
             var trim = options.TrimBorders ? await BorderSampler.DetectAsync(_ffmpeg, job.SourceVideoPath, source, usedSeconds, cancellationToken) : (PixelRect?)null;
             plan = ReframePlanner.Plan(source, options, trim, _settings);
-            var fill = plan == untrimmed ? guess : DescribeFill(job, plan, interpolation);
+            // (No guess when the bars are not looked for: the fill is described now, on the one plan there is.)
+            var fill = guess is not null && plan == untrimmed ? guess : DescribeFill(job, plan, interpolation);
             _logger.LogInformation(
                 "Reframe plan: source {SourceWidth}x{SourceHeight} @ {SourceRate} ({SourceFrames} frames), trim {Trim}, canvas {Width}x{Height} ({Tier}), content {Content}, keep {Keep}, generate {Generated} @ {GenerationRate} (k={K}), output {OutputFrames} @ {OutputRate}, {Path}",
                 source.Width, source.Height, source.FrameRate, source.FrameCount, plan.TrimBox, plan.CanvasWidth, plan.CanvasHeight, WireNames.Of(plan.Tier),

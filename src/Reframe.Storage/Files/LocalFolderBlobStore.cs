@@ -12,6 +12,10 @@ namespace Reframe.Storage.Files;
 public sealed class LocalFolderBlobStore : IBlobStore
 {
     private const string TemporarySuffix = ".part";
+
+    // A folder this process may not read (lost+found at a mount point) is skipped, not a failure of every listing.
+    private static readonly EnumerationOptions Walk = new() { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+
     private readonly string _root;
 
     public LocalFolderBlobStore(string root)
@@ -105,11 +109,13 @@ public sealed class LocalFolderBlobStore : IBlobStore
     {
         ArgumentNullException.ThrowIfNull(prefix);
         await Task.CompletedTask.ConfigureAwait(false);
-        if (!Directory.Exists(_root))
+        // Only the folder the prefix names is walked: the root is the data directory, with the database and scratch.
+        var folder = Path.Combine(_root, prefix[..(prefix.LastIndexOf('/') + 1)].Replace('/', Path.DirectorySeparatorChar));
+        if (!Directory.Exists(folder))
         {
             yield break;
         }
-        foreach (var path in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        foreach (var path in Directory.EnumerateFiles(folder, "*", Walk))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var key = Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/');
@@ -123,6 +129,29 @@ public sealed class LocalFolderBlobStore : IBlobStore
                 yield return new BlobInfo(key, info.Length, info.LastWriteTimeUtc);
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of puts that never finished (the process was killed mid-upload; <see cref="ListAsync"/>
+    /// never shows them, so no sweep would). Only for a start-up, when no put of this store can be in progress.
+    /// </summary>
+    public int DeleteUnfinishedUploads()
+    {
+        var deleted = 0;
+        foreach (var prefix in new[] { BlobKeys.ResultsPrefix, StoredInputs.InputsPrefix })
+        {
+            var folder = Path.Combine(_root, prefix.TrimEnd('/'));
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+            foreach (var path in Directory.EnumerateFiles(folder, "." + "*" + TemporarySuffix, Walk))
+            {
+                File.Delete(path);
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     public Uri? PresignedReadUrl(string key, TimeSpan lifetime) => null;

@@ -44,9 +44,11 @@ internal static class SqliteSchema
             cmd.CommandText = "ALTER TABLE tasks ADD COLUMN idempotency_key TEXT; ALTER TABLE tasks ADD COLUMN request_hash TEXT;";
             cmd.ExecuteNonQuery();
         }
-        // History pages walk one owner's rows by seq; a key names at most one live task of its owner.
+        // History pages walk one owner's rows by seq; a key names at most one live task of its owner; the orphan sweep
+        // looks each result file's token up (SQLite uses the partial index for "file_token = ?").
         cmd.CommandText = """
             CREATE INDEX IF NOT EXISTS ix_tasks_owner ON tasks(owner_id, seq);
+            CREATE INDEX IF NOT EXISTS ix_tasks_file_token ON tasks(file_token) WHERE file_token IS NOT NULL;
             CREATE UNIQUE INDEX IF NOT EXISTS ux_tasks_idempotency ON tasks(owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
             """;
         cmd.ExecuteNonQuery();

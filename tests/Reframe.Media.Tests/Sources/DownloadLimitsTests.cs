@@ -105,7 +105,7 @@ public sealed class DownloadLimitsTests(LimitsFixture fixture) : IClassFixture<L
     public async Task FetchAsync_ThrowsCancelledAndLeavesNoFile_WhenCallerCancels()
     {
         using var directory = new TempDirectory();
-        using var fetcher = new InputFetcher(Settings with { DownloadTimeout = TimeSpan.FromSeconds(30) }, TimeProvider.System);
+        using var fetcher = new InputFetcher(Settings, TimeProvider.System);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>

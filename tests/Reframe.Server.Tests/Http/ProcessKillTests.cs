@@ -32,7 +32,7 @@ public sealed class ProcessKillTests
                     ids.Add(await client.SubmitAsync(body));
                 }
                 // Kill while at least one task is mid-generation and others wait (more are submitted if they ran out).
-                await MidGeneration.WaitForOneAsync(client, ids, body);
+                await MidGeneration.WaitForOneAsync(client, ids, body, keepQueued: 2);
                 await first.KillAsync();
             }
 

@@ -127,12 +127,10 @@ public sealed class PostgresTaskQueueTests : TaskQueueContract
         });
         var id = await SubmitAsync();
         var lease = (await workerNode.Queue.TryLeaseAsync("worker", CancellationToken.None))!;
-        var started = DateTime.UtcNow;
         Assert.Equal(CancelOutcome.CancelRequested, await apiNode.Store.RequestCancelAsync(id, "owner-a", CancellationToken.None));
         // NOTIFY is heard within milliseconds; the only other path is the listener's 15 s check, so 5 s tells them
         // apart with room for a busy 2-core machine.
         Assert.Equal(id, await heard.Task.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
         Assert.Equal(LeaseState.CancelRequested, await workerNode.Queue.RenewAsync(lease, null, CancellationToken.None));
     }
 
