@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Reframe.Core.Blobs;
 using Reframe.Core.Tasks;
@@ -68,19 +67,26 @@ public static class GenerationsEndpoints
             return ApiErrors.Create(context, StatusCodes.Status400BadRequest, $"Header validation error: {IdempotencyKeys.Header}", [keyError]);
         }
         var limit = settings.MaxRequestBytes;
-        if (context.Request.ContentLength > limit)
+        if (Limits.RequestBodyLimit.IsBeyondDrain(context.Request.ContentLength, limit))
         {
             return ApiErrors.TooLarge(context, limit);
         }
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        var body = Limits.RequestBodyLimit.Open(context, limit);
+        if (context.Request.ContentLength > limit)
         {
-            bodyLimit.MaxRequestBodySize = limit;
+            await Limits.RequestBodyLimit.DrainAsync(context).ConfigureAwait(false);
+            return ApiErrors.TooLarge(context, limit);
         }
 
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
+            document = await JsonDocument.ParseAsync(body, default, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Limits.RequestBodyLimit.TooLargeException)
+        {
+            await Limits.RequestBodyLimit.DrainAsync(context).ConfigureAwait(false);
+            return ApiErrors.TooLarge(context, limit);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
