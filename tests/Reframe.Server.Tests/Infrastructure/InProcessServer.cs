@@ -56,9 +56,23 @@ public sealed class InProcessServer : IAsyncDisposable
         services?.Invoke(builder.Services); // first, so the service's TryAdd registrations leave these in place
         ReframeApp.AddReframe(builder);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = ReframeApp.Configure(builder.Build());
-        await app.StartAsync();
-        return new InProcessServer(app, dataDirectory, owns);
+        var app = builder.Build();
+        try
+        {
+            ReframeApp.Configure(app);
+            await app.StartAsync();
+            return new InProcessServer(app, dataDirectory, owns);
+        }
+        catch
+        {
+            // Tests of start-up failures expect this throw; what it opened and the directory it made must not outlive them.
+            await app.DisposeAsync();
+            if (owns)
+            {
+                TryDelete(dataDirectory);
+            }
+            throw;
+        }
     }
 
     public ApiClient Client(string? key = KeyA) => new(BaseAddress, key);
@@ -69,14 +83,19 @@ public sealed class InProcessServer : IAsyncDisposable
         await _app.DisposeAsync();
         if (_ownsDirectory)
         {
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // best effort
-            }
+            TryDelete(DataDirectory);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort (also when start-up failed before making it)
         }
     }
 }
